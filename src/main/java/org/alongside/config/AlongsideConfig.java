@@ -1,0 +1,65 @@
+package org.alongside.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Alongside's settings, read through MicroProfile Config: each can be set as a system property, an
+ * environment variable (upper case, dots as underscores: ALONGSIDE_SEARCH_MAX_COUNT) or in server.xml.
+ */
+@ApplicationScoped
+public class AlongsideConfig {
+
+    @Inject
+    @ConfigProperty(name = "alongside.fhir.resource-types", defaultValue = "Patient,Practitioner,PractitionerRole,"
+            + "Organization,CareTeam,CarePlan,Goal,ServiceRequest,Task,Encounter,Procedure,Communication,Consent,"
+            + "Provenance")
+    List<String> resourceTypes;
+
+    @Inject
+    @ConfigProperty(name = "alongside.search.default-count", defaultValue = "20")
+    int defaultCount;
+
+    @Inject
+    @ConfigProperty(name = "alongside.search.max-count", defaultValue = "1000")
+    int maxCount;
+
+    @Inject
+    @ConfigProperty(name = "alongside.request.max-body-bytes", defaultValue = "5242880")
+    int maxBodyBytes;
+
+    @Inject
+    @ConfigProperty(name = "alongside.request.max-json-depth", defaultValue = "100")
+    int maxJsonDepth;
+
+    /** Drops and recreates the schema at start. For test servers only; never set it in production. */
+    @Inject
+    @ConfigProperty(name = "alongside.db.cleanOnStart", defaultValue = "false")
+    boolean cleanDatabaseOnStart;
+
+    public List<String> resourceTypes() {
+        return resourceTypes;
+    }
+
+    public int defaultCount() {
+        return defaultCount;
+    }
+
+    public int maxCount() {
+        return maxCount;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public int maxJsonDepth() {
+        return maxJsonDepth;
+    }
+
+    public boolean cleanDatabaseOnStart() {
+        return cleanDatabaseOnStart;
+    }
+}

@@ -1,0 +1,40 @@
+package org.alongside.config;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.alongside.index.SearchIndexExtractor;
+import org.alongside.search.SearchParamRegistry;
+import org.alongside.search.SearchRequestParser;
+
+/** Produces the shared FHIR machinery once per application. */
+public class FhirSetup {
+
+    /** R4 context; parsing is strict so unknown elements and bad primitive values are refused (400). */
+    @Produces
+    @Singleton
+    FhirContext fhirContext() {
+        FhirContext context = FhirContext.forR4();
+        context.setParserErrorHandler(new StrictErrorHandler());
+        return context;
+    }
+
+    @Produces
+    @Singleton
+    SearchParamRegistry searchParamRegistry(FhirContext context, AlongsideConfig config) {
+        return SearchParamRegistry.fromDefinitions(context, config.resourceTypes());
+    }
+
+    @Produces
+    @Singleton
+    SearchIndexExtractor searchIndexExtractor(FhirContext context, SearchParamRegistry registry) {
+        return new SearchIndexExtractor(context, registry);
+    }
+
+    @Produces
+    @Singleton
+    SearchRequestParser searchRequestParser(SearchParamRegistry registry, AlongsideConfig config) {
+        return new SearchRequestParser(registry, config.defaultCount(), config.maxCount());
+    }
+}

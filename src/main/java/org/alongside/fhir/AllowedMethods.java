@@ -1,0 +1,47 @@
+package org.alongside.fhir;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which HTTP methods each shape of FHIR URL accepts, so that a wrong method gets 405 with an Allow header
+ * instead of a generic 400. Pure: decides from the path alone.
+ */
+final class AllowedMethods {
+
+    private static final Set<String> READ_ONLY = Set.of("GET", "HEAD");
+    private static final Set<String> OPERATION = Set.of("GET", "HEAD", "POST");
+    private static final Set<String> TYPE = Set.of("GET", "HEAD", "POST", "PUT", "DELETE");
+    private static final Set<String> INSTANCE = Set.of("GET", "HEAD", "PUT", "DELETE");
+    private static final Set<String> SEARCH = Set.of("GET", "HEAD", "POST");
+    private static final Set<String> BASE = Set.of("OPTIONS");
+
+    private AllowedMethods() {
+    }
+
+    /** The methods the path accepts (OPTIONS aside, which means the CapabilityStatement at the base). */
+    static Set<String> forPath(String requestPath) {
+        List<String> segments = List.of(requestPath.replaceAll("^/+|/+$", "").split("/+"));
+        if (segments.size() == 1 && segments.get(0).isEmpty()) {
+            return BASE;
+        }
+        String first = segments.get(0);
+        String last = segments.get(segments.size() - 1);
+        if (last.startsWith("$")) {
+            return OPERATION;
+        }
+        if (segments.size() == 1) {
+            return first.equals("metadata") || first.equals("_history") ? READ_ONLY : TYPE;
+        }
+        String second = segments.get(1);
+        return switch (segments.size()) {
+            case 2 -> second.equals("_search") ? SEARCH : second.equals("_history") ? READ_ONLY : INSTANCE;
+            case 3, 4 -> segments.get(2).equals("_history") ? READ_ONLY : Set.of();
+            default -> Set.of();
+        };
+    }
+
+    static boolean allows(String requestPath, String method) {
+        return method.equals("OPTIONS") || forPath(requestPath).contains(method);
+    }
+}

@@ -1,0 +1,65 @@
+package org.alongside.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import org.alongside.search.SearchParamDef;
+import org.alongside.search.SearchParamRegistry;
+import org.hl7.fhir.instance.model.api.IBaseConformance;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+
+/**
+ * Completes the CapabilityStatement HAPI derives from the providers with what only the store knows: the
+ * search parameters (from the registry), conditional and versioning behaviour. Only what works is declared.
+ */
+@Interceptor
+public class CapabilityStatementCustomizer {
+
+    private final SearchParamRegistry registry;
+    private final String softwareVersion;
+
+    public CapabilityStatementCustomizer(SearchParamRegistry registry, String softwareVersion) {
+        this.registry = registry;
+        this.softwareVersion = softwareVersion;
+    }
+
+    @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
+    public void customize(IBaseConformance conformance) {
+        CapabilityStatement capability = (CapabilityStatement) conformance;
+        capability.setPublisher("Alongside");
+        capability.getSoftware().setName("Alongside").setVersion(softwareVersion);
+        capability.getFormat().clear();
+        capability.addFormat("application/fhir+json").addFormat("application/fhir+xml");
+        for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
+            String type = resource.getType();
+            if (!registry.supportsType(type)) {
+                continue;
+            }
+            resource.getInteraction().removeIf(i -> i.getCode() == TypeRestfulInteraction.PATCH);
+            resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
+            resource.setReadHistory(true);
+            resource.setUpdateCreate(true);
+            resource.setConditionalCreate(true);
+            resource.setConditionalUpdate(true);
+            resource.setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
+            resource.setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTSUPPORTED);
+            resource.getSearchParam().clear();
+            resource.addSearchParam().setName("_id").setType(SearchParamType.TOKEN)
+                    .setDefinition("http://hl7.org/fhir/SearchParameter/Resource-id");
+            resource.addSearchParam().setName("_lastUpdated").setType(SearchParamType.DATE)
+                    .setDefinition("http://hl7.org/fhir/SearchParameter/Resource-lastUpdated");
+            for (SearchParamDef param : registry.forType(type)) {
+                resource.addSearchParam().setName(param.name())
+                        .setType(SearchParamType.fromCode(param.type().fhirCode()))
+                        .setDocumentation(param.description());
+            }
+            if (resource.getInteraction().stream().noneMatch(i -> i.getCode() == TypeRestfulInteraction.SEARCHTYPE)) {
+                resource.addInteraction(new ResourceInteractionComponent().setCode(TypeRestfulInteraction.SEARCHTYPE));
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.alongside.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place where failures become client answers. FHIR errors pass through unchanged; a concurrent
+ * write that lost a database race becomes 409; anything else becomes a 500 that names only an incident id,
+ * while the server log keeps the cause (never resource content) under that id.
+ */
+@Interceptor
+public class ErrorMasking {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMasking.class.getName());
+
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException mask(RequestDetails request, Throwable exception) {
+        Throwable cause = unwrap(exception);
+        if (cause instanceof BaseServerResponseException fhirError && fhirError.getStatusCode() < 500) {
+            return fhirError;
+        }
+        if (isConcurrencyConflict(cause)) {
+            return new ResourceVersionConflictException(
+                    "A concurrent request changed the same resource; nothing was written. Retry the request.");
+        }
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "Incident " + incident + " on " + request.getRequestType() + " "
+                + request.getRequestPath() + ": " + cause.getClass().getName(), cause);
+        return new InternalErrorException("Internal error; incident " + incident
+                + ". Nothing was written by this request.");
+    }
+
+    private static Throwable unwrap(Throwable exception) {
+        Throwable current = exception;
+        while (current instanceof InternalErrorException && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    /** Unique-key violations and lock failures from racing writers, found anywhere in the cause chain. */
+    private static boolean isConcurrencyConflict(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            String name = t.getClass().getName();
+            if (name.endsWith("ConstraintViolationException") || name.endsWith("OptimisticLockException")
+                    || name.endsWith("PessimisticLockException") || name.endsWith("LockTimeoutException")
+                    || name.endsWith("SQLIntegrityConstraintViolationException")) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("23") || sql.getSQLState().equals("40001")
+                    || sql.getSQLState().equals("40P01") || sql.getSQLState().equals("HYT00"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,120 @@
+package org.alongside.fhir;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Checks every request before HAPI picks a handler: method allowed for the URL (405), a FHIR media type for
+ * bodies (415), body size (413) and JSON nesting depth (400). Throwing here lets HAPI answer with an
+ * OperationOutcome in the negotiated format, and nothing has been written yet.
+ */
+@Interceptor
+public class RequestGuard {
+
+    private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+    private static final Set<String> FHIR_MEDIA_TYPES = Set.of("application/fhir+json", "application/json",
+            "application/json+fhir", "application/fhir+xml", "application/xml", "application/xml+fhir", "text/xml");
+
+    private final int maxBodyBytes;
+    private final int maxJsonDepth;
+
+    public RequestGuard(int maxBodyBytes, int maxJsonDepth) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxJsonDepth = maxJsonDepth;
+    }
+
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLER_SELECTED)
+    public void check(RequestDetails request, HttpServletRequest servletRequest) {
+        String method = servletRequest.getMethod().toUpperCase(Locale.ROOT);
+        Set<String> allowed = AllowedMethods.forPath(request.getRequestPath());
+        if (!allowed.isEmpty() && !AllowedMethods.allows(request.getRequestPath(), method)) {
+            MethodNotAllowedException e = new MethodNotAllowedException(method + " is not allowed on /"
+                    + request.getRequestPath() + "; allowed: " + String.join(", ", allowed));
+            e.addResponseHeader("Allow", String.join(", ", allowed));
+            throw e;
+        }
+        if (!BODY_METHODS.contains(method)) {
+            return;
+        }
+        String contentType = servletRequest.getContentType();
+        String mediaType = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (mediaType.equals("application/x-www-form-urlencoded") && request.getRequestPath().endsWith("_search")) {
+            return; // POST search: the container reads the form parameters
+        }
+        if (servletRequest.getContentLengthLong() > maxBodyBytes) {
+            throw tooLarge();
+        }
+        byte[] body = readBody(servletRequest);
+        if (body.length == 0 && mediaType.isEmpty()) {
+            return;
+        }
+        if (!FHIR_MEDIA_TYPES.contains(mediaType)) {
+            throw new UnclassifiedServerFailureException(415, "Unsupported media type '" + mediaType
+                    + "'; send application/fhir+json or application/fhir+xml");
+        }
+        if (mediaType.contains("json")) {
+            checkJsonDepth(body);
+        }
+        request.setRequestContents(body);
+    }
+
+    private byte[] readBody(HttpServletRequest request) {
+        try (InputStream raw = request.getInputStream();
+             InputStream in = "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding"))
+                     ? new GZIPInputStream(raw) : raw) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+                if (out.size() > maxBodyBytes) {
+                    throw tooLarge();
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new InvalidRequestException("Could not read the request body: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Deeply nested JSON is refused before any recursive parser sees it. */
+    private void checkJsonDepth(byte[] body) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < body.length; i++) {
+            byte b = body[i];
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+            } else if (b == '{' || b == '[') {
+                if (++depth > maxJsonDepth) {
+                    throw new InvalidRequestException("JSON nested deeper than " + maxJsonDepth + " levels");
+                }
+            } else if (b == '}' || b == ']') {
+                depth--;
+            }
+        }
+    }
+
+    private PayloadTooLargeException tooLarge() {
+        return new PayloadTooLargeException("Request body larger than " + maxBodyBytes + " bytes");
+    }
+}

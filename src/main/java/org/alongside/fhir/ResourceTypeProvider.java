@@ -1,0 +1,110 @@
+package org.alongside.fhir;
+
+import ca.uhn.fhir.rest.annotation.ConditionalUrlParam;
+import ca.uhn.fhir.rest.annotation.Create;
+import ca.uhn.fhir.rest.annotation.Delete;
+import ca.uhn.fhir.rest.annotation.History;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.Optional;
+import org.alongside.store.ResourceStore;
+import org.alongside.store.WriteResult;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.IdType;
+
+/**
+ * The REST interactions of one resource type, answered from the {@link ResourceStore}. One instance per
+ * supported type; the type list is configuration.
+ */
+public class ResourceTypeProvider implements IResourceProvider {
+
+    private final Class<? extends IBaseResource> resourceClass;
+    private final String typeName;
+    private final ResourceStore store;
+    private final SearchBundles searchBundles;
+
+    ResourceTypeProvider(Class<? extends IBaseResource> resourceClass, String typeName, ResourceStore store,
+                         SearchBundles searchBundles) {
+        this.resourceClass = resourceClass;
+        this.typeName = typeName;
+        this.store = store;
+        this.searchBundles = searchBundles;
+    }
+
+    @Override
+    public Class<? extends IBaseResource> getResourceType() {
+        return resourceClass;
+    }
+
+    @Read(version = true)
+    public IBaseResource read(@IdParam IdType id) {
+        if (id.hasVersionIdPart()) {
+            return store.readVersion(typeName, id.getIdPart(), versionNumber(id.getVersionIdPart()));
+        }
+        return store.read(typeName, id.getIdPart());
+    }
+
+    @Create
+    public MethodOutcome create(@ResourceParam IBaseResource resource, @ConditionalUrlParam String ifNoneExist,
+                                RequestDetails request) {
+        return outcome(store.create(resource, Optional.ofNullable(ifNoneExist)
+                .map(condition -> searchBundles.parseCondition(typeName, condition, request))));
+    }
+
+    @Update
+    public MethodOutcome update(@IdParam IdType id, @ResourceParam IBaseResource resource,
+                                @ConditionalUrlParam String condition, RequestDetails request) {
+        if (condition != null) {
+            return outcome(store.updateMatching(searchBundles.parseCondition(typeName, condition, request), resource));
+        }
+        Optional<Long> expectedVersion = id.hasVersionIdPart()
+                ? Optional.of(versionNumber(id.getVersionIdPart())) : Optional.empty();
+        return outcome(store.update(typeName, id.getIdPart(), resource, expectedVersion));
+    }
+
+    @Delete
+    public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String condition, RequestDetails request) {
+        WriteResult result = condition != null
+                ? store.deleteMatching(searchBundles.parseCondition(typeName, condition, request))
+                : store.delete(typeName, id.getIdPart());
+        return new MethodOutcome(new IdType(typeName, result.id(), Long.toString(result.version())));
+    }
+
+    @History
+    public Bundle instanceHistory(@IdParam IdType id, RequestDetails request) {
+        return searchBundles.history(typeName, id.getIdPart(), request);
+    }
+
+    @History
+    public Bundle typeHistory(RequestDetails request) {
+        return searchBundles.history(typeName, null, request);
+    }
+
+    @Search(allowUnknownParams = true)
+    public Bundle search(RequestDetails request) {
+        return searchBundles.search(typeName, request);
+    }
+
+    private static MethodOutcome outcome(WriteResult result) {
+        MethodOutcome outcome = new MethodOutcome(
+                new IdType(result.type(), result.id(), Long.toString(result.version())), result.created());
+        outcome.setResource(result.resource());
+        return outcome;
+    }
+
+    private static long versionNumber(String version) {
+        try {
+            return Long.parseLong(version);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("Version id must be a number, not " + version);
+        }
+    }
+}

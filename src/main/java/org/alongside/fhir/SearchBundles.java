@@ -1,0 +1,189 @@
+package org.alongside.fhir;
+
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.util.UrlUtil;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.alongside.search.DateRange;
+import org.alongside.search.SearchQuery;
+import org.alongside.search.SearchRequestParser;
+import org.alongside.store.HistoryPage;
+import org.alongside.store.HistoryRequest;
+import org.alongside.store.ResourceStore;
+import org.alongside.store.SearchPage;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Runs searches and history queries and shapes their results as FHIR Bundles, with paging links that carry
+ * the whole query (the server keeps no paging state, so any instance behind a load balancer can answer).
+ */
+public class SearchBundles {
+
+    /** Request attribute telling {@link ResponseShaping} that the Bundle must carry no total. */
+    static final String OMIT_TOTAL = "alongside.omitTotal";
+    private static final String HISTORY_CURSOR = "_cursor";
+    private static final Set<String> HISTORY_PARAMS = Set.of("_since", "_count", HISTORY_CURSOR, "_format",
+            "_pretty", "_summary", "_elements");
+
+    private final ResourceStore store;
+    private final SearchRequestParser parser;
+    private final int defaultCount;
+    private final int maxCount;
+
+    SearchBundles(ResourceStore store, SearchRequestParser parser, int defaultCount, int maxCount) {
+        this.store = store;
+        this.parser = parser;
+        this.defaultCount = defaultCount;
+        this.maxCount = maxCount;
+    }
+
+    Bundle search(String type, RequestDetails request) {
+        SearchQuery query = parser.parse(type, parameters(request.getParameters()), request.getFhirServerBase(),
+                isLenient(request));
+        SearchPage page = store.search(query);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        if (page.total() != null) {
+            bundle.setTotal(page.total());
+        } else {
+            request.setAttribute(OMIT_TOTAL, Boolean.TRUE);
+        }
+        String base = request.getFhirServerBase();
+        for (IBaseResource resource : page.resources()) {
+            bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
+                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        bundle.addLink().setRelation("self").setUrl(pageLink(request, "_offset", null));
+        if (page.hasMore()) {
+            bundle.addLink().setRelation("next")
+                    .setUrl(pageLink(request, "_offset", Integer.toString(query.offset() + query.count())));
+        }
+        if (query.offset() > 0 && !query.countOnly()) {
+            bundle.addLink().setRelation("previous")
+                    .setUrl(pageLink(request, "_offset", Integer.toString(Math.max(0, query.offset() - query.count()))));
+        }
+        return bundle;
+    }
+
+    Bundle history(String type, String id, RequestDetails request) {
+        Map<String, String[]> params = request.getParameters();
+        for (String name : params.keySet()) {
+            if (!HISTORY_PARAMS.contains(name)) {
+                throw new InvalidRequestException("History does not support parameter " + name
+                        + "; supported: _since, _count");
+            }
+        }
+        Instant since = single(params, "_since") == null ? null : DateRange.parse(single(params, "_since"))
+                .orElseThrow(() -> new InvalidRequestException("_since must be a FHIR instant")).low();
+        int count = (int) Math.min(number(params, "_count", defaultCount), maxCount);
+        String cursorText = single(params, HISTORY_CURSOR);
+        Long cursor = cursorText == null ? null : number(params, HISTORY_CURSOR, 0);
+        if (count == 0) {
+            count = 1;
+        }
+        HistoryPage page = store.history(new HistoryRequest(type, id, since, count, cursor));
+        request.setAttribute(OMIT_TOTAL, Boolean.TRUE);
+
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.HISTORY);
+        String base = request.getFhirServerBase();
+        for (HistoryPage.Entry version : page.entries()) {
+            BundleEntryComponent entry = bundle.addEntry();
+            String versionless = version.type() + "/" + version.id();
+            entry.setFullUrl(base + "/" + versionless);
+            if (version.resource() != null) {
+                entry.setResource((Resource) version.resource());
+            }
+            HTTPVerb verb = HTTPVerb.fromCode(version.method());
+            entry.getRequest().setMethod(verb).setUrl(verb == HTTPVerb.POST ? version.type() : versionless);
+            entry.getResponse()
+                    .setStatus(verb == HTTPVerb.DELETE ? "204 No Content" : version.version() == 1 ? "201 Created" : "200 OK")
+                    .setEtag("W/\"" + version.version() + "\"")
+                    .setLastModified(java.util.Date.from(version.lastUpdated()));
+        }
+        bundle.addLink().setRelation("self").setUrl(pageLink(request, HISTORY_CURSOR, cursorText));
+        if (page.nextCursor() != null) {
+            bundle.addLink().setRelation("next")
+                    .setUrl(pageLink(request, HISTORY_CURSOR, Long.toString(page.nextCursor())));
+        }
+        return bundle;
+    }
+
+    /** Parses a conditional URL ({@code Type?params} or {@code params}) as a strict search. */
+    SearchQuery parseCondition(String type, String condition, RequestDetails request) {
+        String query = condition.contains("?") ? condition.substring(condition.indexOf('?') + 1) : condition;
+        Map<String, List<String>> params = parameters(UrlUtil.parseQueryString(query));
+        if (params.isEmpty()) {
+            throw new InvalidRequestException("The condition '" + condition + "' has no search parameters");
+        }
+        return parser.parse(type, params, request.getFhirServerBase(), false);
+    }
+
+    private static Map<String, List<String>> parameters(Map<String, String[]> raw) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        raw.forEach((name, values) -> params.put(name, Arrays.asList(values)));
+        return params;
+    }
+
+    private static boolean isLenient(RequestDetails request) {
+        List<String> prefer = request.getHeaders("Prefer");
+        return prefer != null && prefer.stream().anyMatch(p -> p.replace(" ", "").contains("handling=lenient"));
+    }
+
+    private static String fullUrl(String base, IBaseResource resource) {
+        return base + "/" + resource.getIdElement().toUnqualifiedVersionless().getValue();
+    }
+
+    /** The request's own URL with one paging parameter replaced (or removed when value is null). */
+    private static String pageLink(RequestDetails request, String pagingParam, String value) {
+        StringJoiner query = new StringJoiner("&");
+        request.getParameters().forEach((name, values) -> {
+            if (!name.equals(pagingParam)) {
+                for (String v : values) {
+                    query.add(encode(name) + "=" + encode(v));
+                }
+            }
+        });
+        if (value != null) {
+            query.add(pagingParam + "=" + value);
+        }
+        String url = request.getFhirServerBase() + "/" + request.getRequestPath();
+        return query.length() == 0 ? url : url + "?" + query;
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("%2C", ",").replace("%7C", "|")
+                .replace("%3A", ":");
+    }
+
+    private static String single(Map<String, String[]> params, String name) {
+        String[] values = params.get(name);
+        return values == null || values.length == 0 ? null : values[0];
+    }
+
+    private static long number(Map<String, String[]> params, String name, long fallback) {
+        String text = single(params, name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(text);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidRequestException(name + " must be a non-negative integer, not " + text);
+    }
+}

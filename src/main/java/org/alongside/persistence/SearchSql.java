@@ -1,0 +1,223 @@
+package org.alongside.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.alongside.index.StringNormalizer;
+import org.alongside.search.DateRange;
+import org.alongside.search.SearchQuery;
+import org.alongside.search.SearchQuery.Criterion;
+import org.alongside.search.SearchQuery.DateValue;
+import org.alongside.search.SearchQuery.IdCriterion;
+import org.alongside.search.SearchQuery.LastUpdatedCriterion;
+import org.alongside.search.SearchQuery.MissingValue;
+import org.alongside.search.SearchQuery.Modifier;
+import org.alongside.search.SearchQuery.ParamCriterion;
+import org.alongside.search.SearchQuery.ReferenceValue;
+import org.alongside.search.SearchQuery.SortKey;
+import org.alongside.search.SearchQuery.StringValue;
+import org.alongside.search.SearchQuery.TokenValue;
+import org.alongside.search.SearchQuery.Value;
+import org.alongside.search.SearchParamType;
+
+/**
+ * Translates a {@link SearchQuery} into portable SQL (H2 and PostgreSQL) over the resource and index tables.
+ * Every value is a bound parameter ({@code ?1}, {@code ?2}...); nothing from the request is spliced into the text.
+ */
+final class SearchSql {
+
+    private final StringBuilder where = new StringBuilder();
+    private final List<Object> params = new ArrayList<>();
+
+    private SearchSql() {
+    }
+
+    /** The statement text and its parameters, in order. */
+    record Statement(String sql, List<Object> params) {
+    }
+
+    /** Primary keys of matching current resources, in the requested order. */
+    static Statement selectKeys(SearchQuery query) {
+        SearchSql sql = new SearchSql().filter(query);
+        String order = sql.orderBy(query.sort());
+        return new Statement("SELECT r.pk FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
+    }
+
+    static Statement selectContent(SearchQuery query) {
+        SearchSql sql = new SearchSql().filter(query);
+        String order = sql.orderBy(query.sort());
+        return new Statement("SELECT r.content FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
+    }
+
+    static Statement count(SearchQuery query) {
+        SearchSql sql = new SearchSql().filter(query);
+        return new Statement("SELECT COUNT(*) FROM res r WHERE " + sql.where, List.copyOf(sql.params));
+    }
+
+    private SearchSql filter(SearchQuery query) {
+        where.append("r.res_type = ").append(bind(query.resourceType())).append(" AND r.deleted = FALSE");
+        for (Criterion criterion : query.criteria()) {
+            where.append(" AND ");
+            appendCriterion(query.resourceType(), criterion);
+        }
+        return this;
+    }
+
+    private void appendCriterion(String resourceType, Criterion criterion) {
+        if (criterion instanceof IdCriterion id) {
+            where.append(id.negated() ? "r.res_id NOT IN (" : "r.res_id IN (");
+            where.append(String.join(", ", id.ids().stream().map(this::bind).toList())).append(')');
+        } else if (criterion instanceof LastUpdatedCriterion lastUpdated) {
+            where.append('(');
+            String or = "";
+            for (DateValue value : lastUpdated.anyOf()) {
+                where.append(or).append(dateCondition(value, "r.last_updated", "r.last_updated"));
+                or = " OR ";
+            }
+            where.append(')');
+        } else {
+            appendParam(resourceType, (ParamCriterion) criterion);
+        }
+    }
+
+    private void appendParam(String resourceType, ParamCriterion criterion) {
+        String table = table(criterion.param().type());
+        String name = criterion.param().name();
+        if (criterion.modifier() == Modifier.MISSING) {
+            boolean missing = ((MissingValue) criterion.anyOf().get(0)).missing();
+            where.append(missing ? "NOT " : "").append("EXISTS (SELECT 1 FROM ").append(table)
+                    .append(" i WHERE i.res_pk = r.pk AND i.param = ").append(bind(name)).append(')');
+            return;
+        }
+        StringBuilder values = new StringBuilder("(");
+        String or = "";
+        for (Value value : criterion.anyOf()) {
+            values.append(or).append(valueCondition(criterion.modifier(), value));
+            or = " OR ";
+        }
+        values.append(')');
+        if (criterion.modifier() == Modifier.NOT) {
+            // :not matches resources with no value equal to any of the given ones, including those with no value at all
+            where.append("NOT EXISTS (SELECT 1 FROM ").append(table).append(" i WHERE i.res_pk = r.pk AND i.param = ")
+                    .append(bind(name)).append(" AND ").append(values).append(')');
+        } else {
+            where.append("r.pk IN (SELECT i.res_pk FROM ").append(table).append(" i WHERE i.res_type = ")
+                    .append(bind(resourceType)).append(" AND i.param = ").append(bind(name)).append(" AND ")
+                    .append(values).append(')');
+        }
+    }
+
+    private String valueCondition(Modifier modifier, Value value) {
+        if (value instanceof TokenValue token) {
+            return tokenCondition(token);
+        }
+        if (value instanceof StringValue text) {
+            return switch (modifier) {
+                case EXACT -> "i.value_exact = " + bind(StringNormalizer.truncate(text.text()));
+                case CONTAINS -> "i.value_norm LIKE " + bind("%" + likeEscape(StringNormalizer.normalize(text.text()))
+                        + "%") + " ESCAPE '\\'";
+                default -> "i.value_norm LIKE " + bind(likeEscape(StringNormalizer.normalize(text.text())) + "%")
+                        + " ESCAPE '\\'";
+            };
+        }
+        if (value instanceof DateValue date) {
+            return dateCondition(date, "i.low_ts", "i.high_ts");
+        }
+        if (value instanceof ReferenceValue ref) {
+            return referenceCondition(ref);
+        }
+        throw new IllegalArgumentException(":missing takes a single value");
+    }
+
+    private String tokenCondition(TokenValue token) {
+        if (!token.systemGiven()) {
+            return "i.code = " + bind(token.code());
+        }
+        if (token.system() == null) {
+            return "(i.sys IS NULL AND i.code = " + bind(token.code()) + ")";
+        }
+        if (token.code() == null) {
+            return "i.sys = " + bind(token.system());
+        }
+        return "(i.code = " + bind(token.code()) + " AND i.sys = " + bind(token.system()) + ")";
+    }
+
+    private String referenceCondition(ReferenceValue ref) {
+        if (ref.url() != null) {
+            return "i.target_url = " + bind(ref.url());
+        }
+        if (ref.type() == null) {
+            return "i.target_id = " + bind(ref.id());
+        }
+        return "(i.target_id = " + bind(ref.id()) + " AND i.target_type = " + bind(ref.type()) + ")";
+    }
+
+    /**
+     * FHIR date comparison between the stored span [low, high) and the searched span [sLow, sHigh):
+     * eq means contained; gt/lt/ge/le/sa/eb compare the ends as R4 "Prefixes" defines.
+     */
+    private String dateCondition(DateValue date, String low, String high) {
+        boolean instantColumn = low.equals(high);
+        // a single instant column (lastUpdated) stands for the span [t, t + 1 ms)
+        String highExpr = instantColumn ? low : high;
+        String highOp = instantColumn ? ">=" : ">";
+        DateRange range = date.range();
+        Instant sLow = range.low();
+        Instant sHigh = range.high();
+        return switch (date.prefix()) {
+            case EQ -> "(" + low + " >= " + bind(sLow) + " AND " + highExpr + (instantColumn ? " < " : " <= ")
+                    + bind(sHigh) + ")";
+            case NE -> "NOT (" + low + " >= " + bind(sLow) + " AND " + highExpr + (instantColumn ? " < " : " <= ")
+                    + bind(sHigh) + ")";
+            case GT -> highExpr + (instantColumn ? " >= " : " > ") + bind(sHigh);
+            case LT -> low + " < " + bind(sLow);
+            case GE -> highExpr + " " + highOp + " " + bind(sLow);
+            case LE -> low + " < " + bind(sHigh);
+            case SA -> low + " >= " + bind(sHigh);
+            case EB -> highExpr + (instantColumn ? " < " : " <= ") + bind(sLow);
+            case AP -> "(" + low + " < " + bind(sHigh) + " AND " + highExpr + " " + highOp + " " + bind(sLow) + ")";
+        };
+    }
+
+    private String orderBy(List<SortKey> sort) {
+        StringBuilder order = new StringBuilder(" ORDER BY ");
+        for (SortKey key : sort) {
+            String direction = key.descending() ? " DESC" : " ASC";
+            switch (key.param()) {
+                case "_id" -> order.append("r.res_id").append(direction);
+                case "_lastUpdated" -> order.append("r.last_updated").append(direction);
+                default -> {
+                    String column = switch (key.type()) {
+                        case STRING -> "value_norm";
+                        case DATE -> key.descending() ? "high_ts" : "low_ts";
+                        default -> "code";
+                    };
+                    String aggregate = key.descending() ? "MAX" : "MIN";
+                    order.append("(SELECT ").append(aggregate).append("(s.").append(column).append(") FROM ")
+                            .append(table(key.type())).append(" s WHERE s.res_pk = r.pk AND s.param = ")
+                            .append(bind(key.param())).append(')').append(direction).append(" NULLS LAST");
+                }
+            }
+            order.append(", ");
+        }
+        return order.append("r.pk ASC").toString();
+    }
+
+    private static String table(SearchParamType type) {
+        return switch (type) {
+            case TOKEN -> "idx_token";
+            case STRING -> "idx_string";
+            case DATE -> "idx_date";
+            case REFERENCE, URI -> "idx_reference";
+        };
+    }
+
+    private static String likeEscape(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private String bind(Object value) {
+        params.add(value);
+        return "?" + params.size();
+    }
+}

@@ -1,0 +1,27 @@
+package org.alongside.persistence.index;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** Date index entry: the span [low, high) a date, period or timing covers. */
+@Entity
+@Table(name = "idx_date")
+public class DateIndexRow extends IndexRow {
+
+    @Column(name = "low_ts")
+    private Instant low;
+
+    @Column(name = "high_ts")
+    private Instant high;
+
+    protected DateIndexRow() {
+    }
+
+    public DateIndexRow(Long resourcePk, String resourceType, String param, Instant low, Instant high) {
+        super(resourcePk, resourceType, param);
+        this.low = low;
+        this.high = high;
+    }
+}

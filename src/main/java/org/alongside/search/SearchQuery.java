@@ -1,0 +1,67 @@
+package org.alongside.search;
+
+import java.util.List;
+
+/**
+ * A parsed search: every criterion must hold (AND); each criterion lists alternatives (OR).
+ *
+ * @param count    page size
+ * @param offset   index of the first match on this page
+ * @param total    whether and how to count all matches
+ */
+public record SearchQuery(String resourceType, List<Criterion> criteria, List<SortKey> sort, int count,
+                          int offset, TotalMode total, boolean countOnly) {
+
+    public SearchQuery {
+        criteria = List.copyOf(criteria);
+        sort = List.copyOf(sort);
+    }
+
+    public enum TotalMode { NONE, ACCURATE }
+
+    /** A sort key: a parameter name ({@code _id}, {@code _lastUpdated} or an indexed one). */
+    public record SortKey(String param, SearchParamType type, boolean descending) {
+    }
+
+    /** One criterion of the search. */
+    public sealed interface Criterion permits IdCriterion, LastUpdatedCriterion, ParamCriterion {
+    }
+
+    /** {@code _id}: any of the given logical ids. */
+    public record IdCriterion(List<String> ids, boolean negated) implements Criterion {
+    }
+
+    /** {@code _lastUpdated}: any of the given date comparisons. */
+    public record LastUpdatedCriterion(List<DateValue> anyOf) implements Criterion {
+    }
+
+    /** An indexed parameter with optional modifier and alternative values. */
+    public record ParamCriterion(SearchParamDef param, Modifier modifier, List<Value> anyOf) implements Criterion {
+    }
+
+    public enum Modifier { NONE, MISSING, NOT, EXACT, CONTAINS, TYPE }
+
+    /** One value of a criterion. */
+    public sealed interface Value permits TokenValue, StringValue, DateValue, ReferenceValue, MissingValue {
+    }
+
+    /** {@code code}, {@code system|code}, {@code |code} (no system) or {@code system|} (any code). */
+    public record TokenValue(String system, String code, boolean systemGiven) implements Value {
+    }
+
+    public record StringValue(String text) implements Value {
+    }
+
+    public record DateValue(DatePrefix prefix, DateRange range) implements Value {
+    }
+
+    /**
+     * A reference: by type and id (type may be null: any type), or by absolute URL for a target
+     * outside this server (and for canonical/uri parameters).
+     */
+    public record ReferenceValue(String type, String id, String url) implements Value {
+    }
+
+    public record MissingValue(boolean missing) implements Value {
+    }
+}

@@ -1,0 +1,290 @@
+package org.alongside.search;
+
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.alongside.search.SearchQuery.Criterion;
+import org.alongside.search.SearchQuery.DateValue;
+import org.alongside.search.SearchQuery.IdCriterion;
+import org.alongside.search.SearchQuery.LastUpdatedCriterion;
+import org.alongside.search.SearchQuery.MissingValue;
+import org.alongside.search.SearchQuery.Modifier;
+import org.alongside.search.SearchQuery.ParamCriterion;
+import org.alongside.search.SearchQuery.ReferenceValue;
+import org.alongside.search.SearchQuery.SortKey;
+import org.alongside.search.SearchQuery.StringValue;
+import org.alongside.search.SearchQuery.TokenValue;
+import org.alongside.search.SearchQuery.TotalMode;
+import org.alongside.search.SearchQuery.Value;
+
+/**
+ * Turns the query parameters of a FHIR search into a {@link SearchQuery}. Pure: no database, no I/O.
+ * Anything it cannot honour exactly is refused with 400 (unless the client asked for lenient handling,
+ * in which case unknown parameters are ignored), because silently widening a search would hand a
+ * sync client the wrong records.
+ */
+public final class SearchRequestParser {
+
+    /** Result-shaping parameters that HAPI applies to the response, not to matching. */
+    private static final Set<String> RESPONSE_PARAMS = Set.of("_format", "_pretty", "_elements", "_summary");
+    private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    private final SearchParamRegistry registry;
+    private final int defaultCount;
+    private final int maxCount;
+
+    public SearchRequestParser(SearchParamRegistry registry, int defaultCount, int maxCount) {
+        this.registry = registry;
+        this.defaultCount = defaultCount;
+        this.maxCount = maxCount;
+    }
+
+    /**
+     * @param serverBase base URL of this server, to recognise absolute references to local resources
+     * @param lenient    ignore unknown parameters instead of refusing them ({@code Prefer: handling=lenient})
+     */
+    public SearchQuery parse(String resourceType, Map<String, List<String>> parameters, String serverBase,
+                             boolean lenient) {
+        if (!registry.supportsType(resourceType)) {
+            throw new InvalidRequestException("Resource type " + resourceType + " is not supported");
+        }
+        List<Criterion> criteria = new ArrayList<>();
+        List<SortKey> sort = List.of();
+        int count = defaultCount;
+        int offset = 0;
+        TotalMode total = TotalMode.ACCURATE;
+        boolean countOnly = false;
+
+        for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
+            String rawName = entry.getKey();
+            for (String rawValue : entry.getValue()) {
+                switch (rawName) {
+                    case "_count" -> count = Math.min(nonNegative(rawName, rawValue), maxCount);
+                    case "_offset" -> offset = nonNegative(rawName, rawValue);
+                    case "_sort" -> sort = parseSort(resourceType, rawValue);
+                    case "_total" -> total = parseTotal(rawValue);
+                    case "_summary" -> countOnly = countOnly || rawValue.equals("count");
+                    default -> {
+                        if (RESPONSE_PARAMS.contains(rawName)) {
+                            continue;
+                        }
+                        Criterion criterion = parseCriterion(resourceType, rawName, rawValue, serverBase, lenient);
+                        if (criterion != null) {
+                            criteria.add(criterion);
+                        }
+                    }
+                }
+            }
+        }
+        if (count == 0) {
+            countOnly = true;
+        }
+        return new SearchQuery(resourceType, criteria, sort, count, offset, total, countOnly);
+    }
+
+    private Criterion parseCriterion(String resourceType, String rawName, String rawValue, String serverBase,
+                                     boolean lenient) {
+        int colon = rawName.indexOf(':');
+        String name = colon < 0 ? rawName : rawName.substring(0, colon);
+        String modifierText = colon < 0 ? null : rawName.substring(colon + 1);
+        if (name.contains(".")) {
+            throw new InvalidRequestException("Chained search parameter " + rawName + " is not supported");
+        }
+        List<String> values = SearchValues.splitOr(rawValue);
+        if (values.isEmpty()) {
+            throw new InvalidRequestException("Search parameter " + rawName + " has no value");
+        }
+        switch (name) {
+            case "_id" -> {
+                Modifier modifier = modifier(name, modifierText, SearchParamType.TOKEN);
+                if (modifier != Modifier.NONE && modifier != Modifier.NOT) {
+                    throw unsupportedModifier(rawName);
+                }
+                for (String id : values) {
+                    if (!LOGICAL_ID.matcher(id).matches()) {
+                        throw new InvalidRequestException("Invalid _id value: " + id);
+                    }
+                }
+                return new IdCriterion(values, modifier == Modifier.NOT);
+            }
+            case "_lastUpdated" -> {
+                if (modifierText != null) {
+                    throw unsupportedModifier(rawName);
+                }
+                return new LastUpdatedCriterion(values.stream().map(v -> parseDate(name, v)).toList());
+            }
+            default -> {
+                SearchParamDef param = registry.find(resourceType, name).orElse(null);
+                if (param == null) {
+                    if (lenient) {
+                        return null;
+                    }
+                    throw new InvalidRequestException("Unknown search parameter " + name + " for resource type "
+                            + resourceType + ". Known: _id, _lastUpdated, "
+                            + String.join(", ", registry.forType(resourceType).stream().map(SearchParamDef::name)
+                            .toList()));
+                }
+                Modifier modifier = modifier(name, modifierText, param.type());
+                List<Value> parsed = new ArrayList<>();
+                for (String value : values) {
+                    parsed.add(parseValue(param, modifier, modifierText, value, serverBase));
+                }
+                return new ParamCriterion(param, modifier, parsed);
+            }
+        }
+    }
+
+    private Value parseValue(SearchParamDef param, Modifier modifier, String modifierText, String value,
+                             String serverBase) {
+        if (modifier == Modifier.MISSING) {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new InvalidRequestException(":missing takes true or false, not " + value);
+            }
+            return new MissingValue(value.equals("true"));
+        }
+        return switch (param.type()) {
+            case TOKEN -> parseToken(value);
+            case STRING -> new StringValue(SearchValues.unescape(value));
+            case DATE -> parseDate(param.name(), value);
+            case REFERENCE -> parseReference(param, modifier == Modifier.TYPE ? modifierText : null, value, serverBase);
+            case URI -> new ReferenceValue(null, null, SearchValues.unescape(value));
+        };
+    }
+
+    private static TokenValue parseToken(String value) {
+        List<String> parts = SearchValues.splitUnescaped(value, '|');
+        if (parts.size() == 1) {
+            return new TokenValue(null, SearchValues.unescape(parts.get(0)), false);
+        }
+        if (parts.size() != 2) {
+            throw new InvalidRequestException("Invalid token value: " + value);
+        }
+        String system = SearchValues.unescape(parts.get(0));
+        String code = SearchValues.unescape(parts.get(1));
+        if (system.isEmpty() && code.isEmpty()) {
+            throw new InvalidRequestException("Invalid token value: " + value);
+        }
+        return new TokenValue(system.isEmpty() ? null : system, code.isEmpty() ? null : code, true);
+    }
+
+    private static DateValue parseDate(String name, String value) {
+        DatePrefix prefix = DatePrefix.leading(value).orElse(DatePrefix.EQ);
+        String datePart = DatePrefix.leading(value).isPresent() ? value.substring(2) : value;
+        DateRange range = DateRange.parse(datePart).orElseThrow(() -> new InvalidRequestException(
+                "Invalid date value for " + name + ": " + value
+                        + " (expected [prefix]YYYY[-MM[-DD[Thh:mm[:ss[.sss]][zone]]]])"));
+        return new DateValue(prefix, range);
+    }
+
+    private ReferenceValue parseReference(SearchParamDef param, String typeModifier, String value,
+                                          String serverBase) {
+        String reference = SearchValues.unescape(value);
+        if (serverBase != null && reference.startsWith(serverBase + "/")) {
+            reference = reference.substring(serverBase.length() + 1);
+        }
+        if (reference.startsWith("http://") || reference.startsWith("https://") || reference.startsWith("urn:")) {
+            return new ReferenceValue(null, null, reference);
+        }
+        int history = reference.indexOf("/_history/");
+        if (history >= 0) {
+            reference = reference.substring(0, history);
+        }
+        String[] parts = reference.split("/");
+        String type;
+        String id;
+        if (parts.length == 1) {
+            type = typeModifier != null ? typeModifier
+                    : param.targets().size() == 1 ? param.targets().iterator().next() : null;
+            id = parts[0];
+        } else if (parts.length == 2) {
+            type = parts[0];
+            id = parts[1];
+            if (typeModifier != null && !typeModifier.equals(type)) {
+                throw new InvalidRequestException("Reference " + value + " contradicts the :" + typeModifier
+                        + " modifier");
+            }
+        } else {
+            throw new InvalidRequestException("Invalid reference value for " + param.name() + ": " + value);
+        }
+        if (type != null && !param.targets().isEmpty() && !param.targets().contains(type)) {
+            throw new InvalidRequestException("Search parameter " + param.name() + " cannot point to " + type
+                    + "; allowed: " + String.join(", ", param.targets()));
+        }
+        if (!LOGICAL_ID.matcher(id).matches()) {
+            throw new InvalidRequestException("Invalid resource id in reference " + value);
+        }
+        return new ReferenceValue(type, id, null);
+    }
+
+    private Modifier modifier(String name, String text, SearchParamType type) {
+        if (text == null) {
+            return Modifier.NONE;
+        }
+        Modifier modifier = switch (text) {
+            case "missing" -> Modifier.MISSING;
+            case "not" -> type == SearchParamType.TOKEN ? Modifier.NOT : null;
+            case "exact" -> type == SearchParamType.STRING ? Modifier.EXACT : null;
+            case "contains" -> type == SearchParamType.STRING ? Modifier.CONTAINS : null;
+            default -> type == SearchParamType.REFERENCE && isResourceTypeName(text) ? Modifier.TYPE : null;
+        };
+        if (modifier == null) {
+            throw unsupportedModifier(name + ":" + text);
+        }
+        return modifier;
+    }
+
+    private static boolean isResourceTypeName(String text) {
+        return !text.isEmpty() && Character.isUpperCase(text.charAt(0)) && text.chars().allMatch(Character::isLetter);
+    }
+
+    private List<SortKey> parseSort(String resourceType, String value) {
+        List<SortKey> keys = new ArrayList<>();
+        for (String part : value.split(",")) {
+            boolean descending = part.startsWith("-");
+            String name = descending ? part.substring(1) : part;
+            SearchParamType type;
+            if (name.equals("_id")) {
+                type = SearchParamType.TOKEN;
+            } else if (name.equals("_lastUpdated")) {
+                type = SearchParamType.DATE;
+            } else {
+                SearchParamDef param = registry.find(resourceType, name).orElseThrow(() ->
+                        new InvalidRequestException("Cannot sort by unknown parameter " + name));
+                type = param.type();
+                if (type == SearchParamType.REFERENCE || type == SearchParamType.URI) {
+                    throw new InvalidRequestException("Sorting by " + type.fhirCode() + " parameter " + name
+                            + " is not supported");
+                }
+            }
+            keys.add(new SortKey(name, type, descending));
+        }
+        return keys;
+    }
+
+    private static TotalMode parseTotal(String value) {
+        return switch (value) {
+            case "none" -> TotalMode.NONE;
+            case "accurate", "estimate" -> TotalMode.ACCURATE;
+            default -> throw new InvalidRequestException("_total must be none, estimate or accurate, not " + value);
+        };
+    }
+
+    private static int nonNegative(String name, String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidRequestException(name + " must be a non-negative integer, not " + value);
+    }
+
+    private static InvalidRequestException unsupportedModifier(String name) {
+        return new InvalidRequestException("Search modifier in " + name + " is not supported");
+    }
+}
