@@ -2,6 +2,7 @@ package org.alongside.config;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.alongside.index.SearchIndexExtractor;
@@ -9,6 +10,7 @@ import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchRequestParser;
 
 /** Produces the shared FHIR machinery once per application. */
+@ApplicationScoped
 public class FhirSetup {
 
     /** R4 context; parsing is strict so unknown elements and bad primitive values are refused (400). */

@@ -5,7 +5,6 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.inject.Inject;
-import jakarta.servlet.annotation.WebServlet;
 import java.util.ArrayList;
 import java.util.List;
 import org.alongside.config.AlongsideConfig;
@@ -13,8 +12,7 @@ import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
 
-/** The FHIR R4 endpoint at /fhir: HAPI's RestfulServer wired to Alongside's store. */
-@WebServlet(urlPatterns = "/fhir/*", loadOnStartup = 1, asyncSupported = true)
+/** The FHIR R4 endpoint at /fhir (mapped in web.xml): HAPI's RestfulServer wired to Alongside's store. */
 public class AlongsideFhirServlet extends RestfulServer {
 
     private static final long serialVersionUID = 1L;

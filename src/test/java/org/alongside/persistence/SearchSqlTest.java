@@ -1,0 +1,273 @@
+package org.alongside.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.alongside.search.SearchParamRegistry;
+import org.alongside.search.SearchQuery;
+import org.alongside.search.SearchRequestParser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SearchSqlTest {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\?(\\d+)");
+    private static SearchRequestParser parser;
+
+    @BeforeAll
+    static void setUp() {
+        SearchParamRegistry registry = SearchParamRegistry.fromDefinitions(FhirContext.forR4Cached(),
+                List.of("Patient", "Communication", "Encounter", "CarePlan"));
+        parser = new SearchRequestParser(registry, 20, 100);
+    }
+
+    private static SearchQuery query(String type, String... nameValues) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            params.computeIfAbsent(nameValues[i], k -> new ArrayList<>()).add(nameValues[i + 1]);
+        }
+        return parser.parse(type, params, "http://localhost:9080/fhir", false);
+    }
+
+    /** Every ?n in the text names one bound parameter, each parameter is used exactly once. */
+    private static void assertPlaceholdersMatchParams(SearchSql.Statement statement) {
+        Matcher m = PLACEHOLDER.matcher(statement.sql());
+        List<Integer> used = new ArrayList<>();
+        while (m.find()) {
+            used.add(Integer.parseInt(m.group(1)));
+        }
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 1; i <= statement.params().size(); i++) {
+            expected.add(i);
+        }
+        assertThat(used).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(statement.sql()).doesNotContain("'?").doesNotContain("?'");
+    }
+
+    /** The parameter bound at ?n of the statement. */
+    private static Object boundAt(SearchSql.Statement statement, String sqlBefore) {
+        int at = statement.sql().indexOf(sqlBefore);
+        assertThat(at).as("SQL contains " + sqlBefore + ": " + statement.sql()).isNotNegative();
+        Matcher m = PLACEHOLDER.matcher(statement.sql());
+        assertThat(m.find(at + sqlBefore.length())).isTrue();
+        assertThat(m.start()).isEqualTo(at + sqlBefore.length());
+        return statement.params().get(Integer.parseInt(m.group(1)) - 1);
+    }
+
+    @Test
+    void quoteInValueIsBoundNotSpliced() {
+        SearchSql.Statement statement = SearchSql.selectContent(query("Patient", "family", "O'Brien"));
+        assertThat(statement.sql()).doesNotContainIgnoringCase("o'brien").doesNotContain("Brien");
+        assertThat(statement.params()).contains("o'brien%");
+        assertThat(boundAt(statement, "i.value_norm LIKE ")).isEqualTo("o'brien%");
+        assertThat(statement.sql()).contains("FROM idx_string i");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void resourceTypeAndParameterNameAreBound() {
+        SearchSql.Statement statement = SearchSql.selectKeys(query("Communication", "status", "completed"));
+        assertThat(statement.sql()).startsWith("SELECT r.pk FROM res r WHERE ");
+        assertThat(statement.sql()).doesNotContain("Communication").doesNotContain("completed")
+                .doesNotContain("status");
+        assertThat(boundAt(statement, "r.res_type = ")).isEqualTo("Communication");
+        assertThat(boundAt(statement, "i.param = ")).isEqualTo("status");
+        assertThat(boundAt(statement, "i.code = ")).isEqualTo("completed");
+        assertThat(statement.sql()).contains("r.deleted = FALSE").contains("FROM idx_token i");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void injectionAttemptStaysInParameters() {
+        String evil = "x'); DROP TABLE res; --";
+        SearchSql.Statement statement = SearchSql.selectContent(query("Communication", "identifier", evil));
+        assertThat(statement.sql()).doesNotContain("DROP").doesNotContain("--").doesNotContain("x'");
+        assertThat(statement.params()).contains(evil);
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void tokenSystemAndCode() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "identifier", "urn:sys|v1"));
+        assertThat(statement.sql()).doesNotContain("urn:sys").doesNotContain("v1");
+        assertThat(boundAt(statement, "i.code = ")).isEqualTo("v1");
+        assertThat(boundAt(statement, "i.sys = ")).isEqualTo("urn:sys");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void tokenWithoutSystemRequiresNullSystem() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "identifier", "|v1"));
+        assertThat(statement.sql()).contains("i.sys IS NULL");
+        assertThat(boundAt(statement, "i.code = ")).isEqualTo("v1");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void tokenSystemOnlyDoesNotConstrainTheCode() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "identifier", "urn:sys|"));
+        assertThat(statement.sql()).doesNotContain("i.code");
+        assertThat(boundAt(statement, "i.sys = ")).isEqualTo("urn:sys");
+    }
+
+    @Test
+    void orValuesAreAlternativesInOneSubquery() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "status", "completed,stopped"));
+        assertThat(statement.sql()).contains(" OR ");
+        assertThat(statement.sql().split("FROM idx_token", -1)).hasSize(2);
+        assertThat(statement.params()).contains("completed", "stopped");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void repeatedParametersAreSeparateSubqueries() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "category", "a", "category", "b"));
+        assertThat(statement.sql().split("FROM idx_token", -1)).hasSize(3);
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void exactStringIsNotFolded() {
+        SearchSql.Statement statement = SearchSql.count(query("Patient", "name:exact", "José"));
+        assertThat(statement.sql()).doesNotContain("José").doesNotContain("LIKE");
+        assertThat(boundAt(statement, "i.value_exact = ")).isEqualTo("José");
+    }
+
+    @Test
+    void containsEscapesLikeWildcards() {
+        SearchSql.Statement statement = SearchSql.count(query("Patient", "name:contains", "50%_Off"));
+        assertThat(boundAt(statement, "i.value_norm LIKE ")).isEqualTo("%50\\%\\_off%");
+        assertThat(statement.sql()).contains("ESCAPE '\\'").doesNotContain("50");
+    }
+
+    @Test
+    void referenceByTypeAndId() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "subject", "Patient/p1"));
+        assertThat(statement.sql()).contains("FROM idx_reference i").doesNotContain("p1").doesNotContain("Patient");
+        assertThat(boundAt(statement, "i.target_id = ")).isEqualTo("p1");
+        assertThat(boundAt(statement, "i.target_type = ")).isEqualTo("Patient");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void referenceByUrl() {
+        String url = "http://other.example.org/fhir/Patient/p1";
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "subject", url));
+        assertThat(statement.sql()).doesNotContain("other.example");
+        assertThat(boundAt(statement, "i.target_url = ")).isEqualTo(url);
+    }
+
+    @Test
+    void dateEqualityBindsBothBoundsOfTheSearchedSpan() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "sent", "2024-03"));
+        assertThat(statement.sql()).contains("FROM idx_date i").doesNotContain("2024");
+        assertThat(boundAt(statement, "i.low_ts >= ")).isEqualTo(Instant.parse("2024-03-01T00:00:00Z"));
+        assertThat(boundAt(statement, "i.high_ts <= ")).isEqualTo(Instant.parse("2024-04-01T00:00:00Z"));
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void datePrefixes() {
+        assertThat(boundAt(SearchSql.count(query("Communication", "sent", "gt2024")), "i.high_ts > "))
+                .isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
+        assertThat(boundAt(SearchSql.count(query("Communication", "sent", "lt2024")), "i.low_ts < "))
+                .isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+        assertThat(boundAt(SearchSql.count(query("Communication", "sent", "sa2024")), "i.low_ts >= "))
+                .isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
+        assertThat(boundAt(SearchSql.count(query("Communication", "sent", "eb2024")), "i.high_ts <= "))
+                .isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+        assertThat(SearchSql.count(query("Communication", "sent", "ne2024")).sql()).contains("NOT (i.low_ts >= ");
+    }
+
+    @Test
+    void lastUpdatedUsesTheResourceColumn() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "_lastUpdated", "ge2024-01-01"));
+        assertThat(statement.sql()).doesNotContain("idx_date");
+        assertThat(boundAt(statement, "r.last_updated >= ")).isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void idsAreBound() {
+        SearchSql.Statement statement = SearchSql.count(query("Patient", "_id", "p1,p2"));
+        assertThat(statement.sql()).containsPattern("r\\.res_id IN \\(\\?\\d+, \\?\\d+\\)")
+                .doesNotContain("p1").doesNotContain("p2");
+        assertThat(statement.params()).contains("p1", "p2");
+        SearchSql.Statement negated = SearchSql.count(query("Patient", "_id:not", "p1"));
+        assertThat(negated.sql()).contains("r.res_id NOT IN (");
+    }
+
+    @Test
+    void missingTrueMeansNoIndexRow() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "sent:missing", "true"));
+        assertThat(statement.sql()).contains("NOT EXISTS (SELECT 1 FROM idx_date i");
+        assertThat(boundAt(statement, "i.param = ")).isEqualTo("sent");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void missingFalseMeansSomeIndexRow() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "sent:missing", "false"));
+        assertThat(statement.sql()).contains("EXISTS (SELECT 1 FROM idx_date i").doesNotContain("NOT EXISTS");
+    }
+
+    @Test
+    void notModifierExcludesMatchingRows() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "status", "completed",
+                "category:not", "x"));
+        assertThat(statement.sql()).contains("NOT EXISTS (SELECT 1 FROM idx_token i");
+        assertThat(statement.params()).contains("x", "category");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void descendingSortIsDescNullsLast() {
+        SearchSql.Statement statement = SearchSql.selectContent(query("Communication", "_sort", "-sent"));
+        assertThat(statement.sql()).startsWith("SELECT r.content FROM res r WHERE ");
+        assertThat(statement.sql()).contains("ORDER BY (SELECT MAX(s.high_ts) FROM idx_date s")
+                .contains(") DESC NULLS LAST").endsWith(", r.pk ASC");
+        assertThat(boundAt(statement, "s.param = ")).isEqualTo("sent");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void ascendingSortUsesTheLowEnd() {
+        SearchSql.Statement statement = SearchSql.selectKeys(query("Communication", "_sort", "sent"));
+        assertThat(statement.sql()).contains("(SELECT MIN(s.low_ts) FROM idx_date s").contains(") ASC NULLS LAST");
+    }
+
+    @Test
+    void sortByResourceColumns() {
+        SearchSql.Statement statement = SearchSql.selectKeys(query("Patient", "_sort", "-_lastUpdated,_id"));
+        assertThat(statement.sql()).endsWith(" ORDER BY r.last_updated DESC, r.res_id ASC, r.pk ASC");
+    }
+
+    @Test
+    void withoutSortTheOrderIsStable() {
+        assertThat(SearchSql.selectKeys(query("Patient")).sql()).endsWith(" ORDER BY r.pk ASC");
+    }
+
+    @Test
+    void countStatementHasNoOrder() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "status", "completed",
+                "_sort", "-sent"));
+        assertThat(statement.sql()).startsWith("SELECT COUNT(*) FROM res r WHERE ").doesNotContain("ORDER BY");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void everyPlaceholderIsBoundInAComplexQuery() {
+        SearchSql.Statement statement = SearchSql.selectContent(query("Communication",
+                "status", "completed,in-progress", "subject", "Patient/p1", "sent", "ge2024-01-01",
+                "category", "urn:sys|", "_id", "c1,c2", "_lastUpdated", "lt2025", "_sort", "-sent,_id"));
+        assertPlaceholdersMatchParams(statement);
+        assertThat(statement.params()).hasSize(22);
+    }
+}
