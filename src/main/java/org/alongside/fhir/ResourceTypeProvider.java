@@ -75,7 +75,9 @@ public class ResourceTypeProvider implements IResourceProvider {
         WriteResult result = condition != null
                 ? store.deleteMatching(searchBundles.parseCondition(typeName, condition, request))
                 : store.delete(typeName, id.getIdPart());
-        return new MethodOutcome(new IdType(typeName, result.id(), Long.toString(result.version())));
+        MethodOutcome outcome = new MethodOutcome(new IdType(typeName, result.id(), Long.toString(result.version())));
+        outcome.setOperationOutcome(OperationOutcomes.information("Deleted " + typeName + "/" + result.id()));
+        return outcome;
     }
 
     @History
@@ -97,6 +99,8 @@ public class ResourceTypeProvider implements IResourceProvider {
         MethodOutcome outcome = new MethodOutcome(
                 new IdType(result.type(), result.id(), Long.toString(result.version())), result.created());
         outcome.setResource(result.resource());
+        outcome.setOperationOutcome(OperationOutcomes.information((result.created() ? "Created " : "Stored ")
+                + result.type() + "/" + result.id() + " version " + result.version()));
         return outcome;
     }
 

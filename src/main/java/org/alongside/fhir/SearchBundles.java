@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.UUID;
 import org.alongside.search.DateRange;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
@@ -53,7 +54,7 @@ public class SearchBundles {
         SearchQuery query = parser.parse(type, parameters(request.getParameters()), request.getFhirServerBase(),
                 isLenient(request));
         SearchPage page = store.search(query);
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        Bundle bundle = newBundle(Bundle.BundleType.SEARCHSET);
         if (page.total() != null) {
             bundle.setTotal(page.total());
         } else {
@@ -95,7 +96,7 @@ public class SearchBundles {
         HistoryPage page = store.history(new HistoryRequest(type, id, since, count, cursor));
         request.setAttribute(OMIT_TOTAL, Boolean.TRUE);
 
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.HISTORY);
+        Bundle bundle = newBundle(Bundle.BundleType.HISTORY);
         String base = request.getFhirServerBase();
         for (HistoryPage.Entry version : page.entries()) {
             BundleEntryComponent entry = bundle.addEntry();
@@ -127,6 +128,12 @@ public class SearchBundles {
             throw new InvalidRequestException("The condition '" + condition + "' has no search parameters");
         }
         return parser.parse(type, params, request.getFhirServerBase(), false);
+    }
+
+    private static Bundle newBundle(Bundle.BundleType type) {
+        Bundle bundle = new Bundle().setType(type);
+        bundle.setId(UUID.randomUUID().toString());
+        return bundle;
     }
 
     private static Map<String, List<String>> parameters(Map<String, String[]> raw) {

@@ -3,6 +3,7 @@ package org.alongside.index;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +13,7 @@ import org.alongside.search.SearchParamRegistry;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
@@ -219,5 +221,58 @@ class SearchIndexExtractorTest {
         encounter.getPeriod().setEndElement(new DateTimeType("2024-03-02T10:00:00Z"));
         assertThat(dates(extractor.extract(encounter), "date")).containsExactly(new IndexedValues.Date("date",
                 DateRange.MIN, Instant.parse("2024-03-02T10:00:01Z")));
+    }
+    @Test
+    void deceasedDateTimeMeansDeceased() {
+        Patient patient = patient();
+        patient.setDeceased(new DateTimeType("2023-11-02"));
+        assertThat(tokens(extractor.extract(patient), "deceased")).containsExactly(
+                new IndexedValues.Token("deceased", null, "true"));
+    }
+
+    @Test
+    void addressAndTelecom() {
+        Patient patient = new Patient();
+        patient.addAddress().addLine("1 Main St").setCity("Zürich");
+        patient.addTelecom().setSystem(ContactPoint.ContactPointSystem.EMAIL).setValue("ann@example.org");
+        IndexedValues values = extractor.extract(patient);
+        assertThat(strings(values, "address-city")).containsExactly(
+                new IndexedValues.Text("address-city", "zurich", "Zürich"));
+        assertThat(strings(values, "address")).containsExactlyInAnyOrder(
+                new IndexedValues.Text("address", "1 main st", "1 Main St"),
+                new IndexedValues.Text("address", "zurich", "Zürich"));
+        assertThat(tokens(values, "email")).containsExactly(new IndexedValues.Token("email", null, "ann@example.org"));
+        assertThat(tokens(values, "phone")).isEmpty();
+    }
+
+    /**
+     * A valid period whose start is a date (read as UTC midnight) and whose end is a dateTime in a zone east of
+     * UTC: both are "2 March" locally, and FHIR's per-1 comparison of different precisions is not a violation.
+     * Its end instant (01:00+02:00 = 23:00Z on 1 March) lies before the UTC start of the start date.
+     */
+    @Test
+    void periodWithDateStartAndZonedEndOnTheSameDayIsIndexed() {
+        Encounter encounter = new Encounter();
+        encounter.getPeriod().setStartElement(new DateTimeType("2024-03-02"))
+                .setEndElement(new DateTimeType("2024-03-02T01:00:00+02:00"));
+        IndexedValues values = extractor.extract(encounter);
+        Set<IndexedValues.Date> date = dates(values, "date");
+        assertThat(date).hasSize(1);
+        IndexedValues.Date entry = date.iterator().next();
+        assertThat(entry.low()).isBefore(Instant.parse("2024-03-02T00:00:01Z"));
+        assertThat(entry.high()).isAfter(Instant.parse("2024-03-01T22:59:59Z"));
+    }
+
+    /** An inverted period (start after end) is the client's error: a 4xx answer, never an internal error. */
+    @Test
+    void invertedPeriodIsNotAnInternalError() {
+        Encounter encounter = new Encounter();
+        encounter.getPeriod().setStartElement(new DateTimeType("2024-03-05"))
+                .setEndElement(new DateTimeType("2024-03-01"));
+        try {
+            extractor.extract(encounter);
+        } catch (BaseServerResponseException e) {
+            assertThat(e.getStatusCode()).isBetween(400, 499);
+        }
     }
 }

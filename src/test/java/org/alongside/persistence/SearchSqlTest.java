@@ -268,6 +268,6 @@ class SearchSqlTest {
                 "status", "completed,in-progress", "subject", "Patient/p1", "sent", "ge2024-01-01",
                 "category", "urn:sys|", "_id", "c1,c2", "_lastUpdated", "lt2025", "_sort", "-sent,_id"));
         assertPlaceholdersMatchParams(statement);
-        assertThat(statement.params()).hasSize(22);
+        assertThat(statement.params()).hasSize(19);
     }
 }

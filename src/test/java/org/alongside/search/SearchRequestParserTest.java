@@ -241,6 +241,13 @@ class SearchRequestParserTest {
         assertRefused("Communication", "subject", "Patient/" + "x".repeat(65));
     }
 
+    /** "Patient/" names no resource; it must not turn into a search for the id "Patient". */
+    @Test
+    void referenceWithTypeButNoIdIsRefused() {
+        assertRefused("Communication", "subject", "Patient/");
+        assertRefused("Communication", "patient", "Patient/");
+    }
+
     @Test
     void uriParameterValueIsAUrl() {
         String profile = "http://example.org/StructureDefinition/my-patient";
