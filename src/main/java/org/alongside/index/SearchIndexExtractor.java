@@ -172,6 +172,12 @@ public final class SearchIndexExtractor {
         if (value instanceof Period period) {
             Instant low = period.hasStart() ? dateRange(period.getStartElement()).map(DateRange::low).orElse(null) : null;
             Instant high = period.hasEnd() ? dateRange(period.getEndElement()).map(DateRange::high).orElse(null) : null;
+            if (low != null && high != null && high.isBefore(low)) {
+                // mixed precision ("2024-03-02" to "2024-03-02T01:00+02:00") can put the end before the start
+                Instant earlier = high;
+                high = low;
+                low = earlier;
+            }
             return low == null && high == null ? Optional.empty() : Optional.of(DateRange.of(low, high));
         }
         if (value instanceof Timing timing && timing.hasEvent()) {

@@ -192,14 +192,14 @@ public final class SearchRequestParser {
         if (history >= 0) {
             reference = reference.substring(0, history);
         }
-        String[] parts = reference.split("/");
+        String[] parts = reference.split("/", -1);
         String type;
         String id;
         if (parts.length == 1) {
             type = typeModifier != null ? typeModifier
                     : param.targets().size() == 1 ? param.targets().iterator().next() : null;
             id = parts[0];
-        } else if (parts.length == 2) {
+        } else if (parts.length == 2 && !parts[0].isEmpty()) {
             type = parts[0];
             id = parts[1];
             if (typeModifier != null && !typeModifier.equals(type)) {

@@ -57,8 +57,8 @@ public final class FhirServer {
     /** Raw HTTP for what a FHIR client hides: status codes, headers, malformed bodies. */
     public static HttpResponse<String> send(String method, String path, String contentType, String body,
                                             String... headers) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path
-                        : fhirBase() + path))
+        String url = (path.startsWith("http") ? path : fhirBase() + path).replace("|", "%7C");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
