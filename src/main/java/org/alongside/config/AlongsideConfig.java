@@ -3,6 +3,7 @@ package org.alongside.config;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -34,6 +35,14 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.request.max-json-depth", defaultValue = "100")
     int maxJsonDepth;
 
+    /**
+     * Schema Flyway creates and migrates, when not the connection's default. The JDBC URL must select the same
+     * schema for Hibernate (PostgreSQL: {@code ?currentSchema=name}).
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.db.schema")
+    Optional<String> databaseSchema;
+
     /** Drops and recreates the schema at start. For test servers only; never set it in production. */
     @Inject
     @ConfigProperty(name = "alongside.db.cleanOnStart", defaultValue = "false")
@@ -57,6 +66,10 @@ public class AlongsideConfig {
 
     public int maxJsonDepth() {
         return maxJsonDepth;
+    }
+
+    public Optional<String> databaseSchema() {
+        return databaseSchema.filter(schema -> !schema.isBlank());
     }
 
     public boolean cleanDatabaseOnStart() {

@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.search.SearchParamRegistry;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 /**
  * Brings the schema up to date with Flyway when the application starts, before any request is served,
@@ -42,14 +43,16 @@ public class DatabaseMigrator {
         if (migrated) {
             return;
         }
-        Flyway flyway = Flyway.configure(getClass().getClassLoader())
+        FluentConfiguration configuration = Flyway.configure(getClass().getClassLoader());
+        config.databaseSchema().ifPresent(schema -> configuration.schemas(schema).defaultSchema(schema));
+        Flyway flyway = configuration
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .loggers("org.flywaydb.core.internal.logging.javautil.JavaUtilLogCreator")
                 .cleanDisabled(!config.cleanDatabaseOnStart())
                 .load();
         if (config.cleanDatabaseOnStart()) {
-            LOG.warning("alongside.db.cleanOnStart is set: dropping all Alongside tables (test servers only)");
+            LOG.warning("alongside.db.cleanOnStart is set: dropping all objects of the schema (test servers only)");
             flyway.clean();
         }
         int applied = flyway.migrate().migrationsExecuted;

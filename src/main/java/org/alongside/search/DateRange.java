@@ -32,7 +32,8 @@ public record DateRange(Instant low, Instant high) {
 
     /** Parses a FHIR date/dateTime/instant; empty when the text is not one. */
     public static Optional<DateRange> parse(String text) {
-        Matcher m = FORMAT.matcher(text);
+        // an unencoded "+01:00" in a query string arrives as " 01:00"; FHIR dates never contain spaces
+        Matcher m = FORMAT.matcher(text.replace(' ', '+'));
         if (!m.matches()) {
             return Optional.empty();
         }
