@@ -32,8 +32,8 @@ public class AlongsideConfig {
     int maxBodyBytes;
 
     @Inject
-    @ConfigProperty(name = "alongside.request.max-json-depth", defaultValue = "100")
-    int maxJsonDepth;
+    @ConfigProperty(name = "alongside.request.max-nesting-depth", defaultValue = "100")
+    int maxNestingDepth;
 
     /**
      * Schema Flyway creates and migrates, when not the connection's default. The JDBC URL must select the same
@@ -64,8 +64,8 @@ public class AlongsideConfig {
         return maxBodyBytes;
     }
 
-    public int maxJsonDepth() {
-        return maxJsonDepth;
+    public int maxNestingDepth() {
+        return maxNestingDepth;
     }
 
     public Optional<String> databaseSchema() {

@@ -48,7 +48,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         setResourceProviders(providers);
         registerProvider(new SystemProvider(searchBundles));
 
-        registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxJsonDepth()));
+        registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth()));
         registerInterceptor(new ResponseShaping());
         registerInterceptor(new ErrorMasking());
         registerInterceptor(new CapabilityStatementCustomizer(registry, version == null ? "dev" : version));

@@ -18,7 +18,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Checks every request before HAPI picks a handler: method allowed for the URL (405), a FHIR media type for
- * bodies (415), body size (413) and JSON nesting depth (400). Throwing here lets HAPI answer with an
+ * bodies (415), body size (413) and nesting depth of JSON or XML (400). Throwing here lets HAPI answer with an
  * OperationOutcome in the negotiated format, and nothing has been written yet.
  */
 @Interceptor
@@ -29,11 +29,11 @@ public class RequestGuard {
             "application/json+fhir", "application/fhir+xml", "application/xml", "application/xml+fhir", "text/xml");
 
     private final int maxBodyBytes;
-    private final int maxJsonDepth;
+    private final int maxNestingDepth;
 
-    public RequestGuard(int maxBodyBytes, int maxJsonDepth) {
+    public RequestGuard(int maxBodyBytes, int maxNestingDepth) {
         this.maxBodyBytes = maxBodyBytes;
-        this.maxJsonDepth = maxJsonDepth;
+        this.maxNestingDepth = maxNestingDepth;
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLER_SELECTED)
@@ -65,8 +65,9 @@ public class RequestGuard {
             throw new UnclassifiedServerFailureException(415, "Unsupported media type '" + mediaType
                     + "'; send application/fhir+json or application/fhir+xml");
         }
-        if (mediaType.contains("json")) {
-            checkJsonDepth(body);
+        int depth = mediaType.contains("json") ? NestingDepth.json(body) : NestingDepth.xml(body);
+        if (depth > maxNestingDepth) {
+            throw new InvalidRequestException("Request body nests deeper than " + maxNestingDepth + " levels");
         }
         request.setRequestContents(body);
     }
@@ -87,30 +88,6 @@ public class RequestGuard {
             return out.toByteArray();
         } catch (IOException e) {
             throw new InvalidRequestException("Could not read the request body: " + e.getClass().getSimpleName());
-        }
-    }
-
-    /** Deeply nested JSON is refused before any recursive parser sees it. */
-    private void checkJsonDepth(byte[] body) {
-        int depth = 0;
-        boolean inString = false;
-        for (int i = 0; i < body.length; i++) {
-            byte b = body[i];
-            if (inString) {
-                if (b == '\\') {
-                    i++;
-                } else if (b == '"') {
-                    inString = false;
-                }
-            } else if (b == '"') {
-                inString = true;
-            } else if (b == '{' || b == '[') {
-                if (++depth > maxJsonDepth) {
-                    throw new InvalidRequestException("JSON nested deeper than " + maxJsonDepth + " levels");
-                }
-            } else if (b == '}' || b == ']') {
-                depth--;
-            }
         }
     }
 
