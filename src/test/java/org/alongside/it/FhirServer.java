@@ -25,6 +25,35 @@ public final class FhirServer {
         FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
         FHIR.getRestfulClientFactory().setPoolMaxTotal(64);
         FHIR.getRestfulClientFactory().setPoolMaxPerRoute(64);
+        awaitReady();
+    }
+
+    /** Liberty reports "started" before the application is; wait until it reports ready. */
+    private static void awaitReady() {
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> metadata = HTTP.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/metadata"))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                if (ready.statusCode() == 200 && metadata.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("Server at " + baseUrl() + " did not become ready in 240 s");
     }
 
     private FhirServer() {
