@@ -35,6 +35,21 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.request.max-nesting-depth", defaultValue = "100")
     int maxNestingDepth;
 
+    /** Most active mentees one peer specialist may have at once. */
+    @Inject
+    @ConfigProperty(name = "alongside.mentorship.caseload-limit", defaultValue = "15")
+    int caseloadLimit;
+
+    /** Minutes in one H0038 billing unit. */
+    @Inject
+    @ConfigProperty(name = "alongside.billing.unit-minutes", defaultValue = "15")
+    int billingUnitMinutes;
+
+    /** Minutes a started unit needs to count (the CMS "midpoint" rule: 8 of 15). */
+    @Inject
+    @ConfigProperty(name = "alongside.billing.minimum-minutes", defaultValue = "8")
+    int billingMinimumMinutes;
+
     /**
      * Schema Flyway creates and migrates, when not the connection's default. The JDBC URL must select the same
      * schema for Hibernate (PostgreSQL: {@code ?currentSchema=name}).
@@ -66,6 +81,18 @@ public class AlongsideConfig {
 
     public int maxNestingDepth() {
         return maxNestingDepth;
+    }
+
+    public int caseloadLimit() {
+        return caseloadLimit;
+    }
+
+    public int billingUnitMinutes() {
+        return billingUnitMinutes;
+    }
+
+    public int billingMinimumMinutes() {
+        return billingMinimumMinutes;
     }
 
     public Optional<String> databaseSchema() {

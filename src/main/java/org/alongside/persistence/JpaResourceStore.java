@@ -154,6 +154,14 @@ public class JpaResourceStore implements ResourceStore {
     }
 
     @Override
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockForUpdate(String type, String id) {
+        if (findRow(type, id, true) == null) {
+            throw new ResourceNotFoundException(type + "/" + id + " is not known");
+        }
+    }
+
+    @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public IBaseResource readVersion(String type, String id, long version) {
         List<VersionRow> rows = em.createQuery("SELECT v FROM VersionRow v WHERE v.type = :type"

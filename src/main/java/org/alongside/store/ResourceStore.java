@@ -43,6 +43,13 @@ public interface ResourceStore {
 
     IBaseResource read(String type, String id);
 
+    /**
+     * Holds a write lock on {@code type/id} until the surrounding transaction ends, so that rules spanning
+     * several resources (a peer's caseload) are checked and acted on without a concurrent writer in between.
+     * 404 when the resource does not exist.
+     */
+    void lockForUpdate(String type, String id);
+
     IBaseResource readVersion(String type, String id, long version);
 
     SearchPage search(SearchQuery query);
