@@ -5,9 +5,14 @@ import ca.uhn.fhir.parser.StrictErrorHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import org.alongside.conformance.ConformanceResources;
 import org.alongside.index.SearchIndexExtractor;
+import org.alongside.search.SearchParamDef;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchRequestParser;
+import org.hl7.fhir.r4.model.SearchParameter;
 
 /** Produces the shared FHIR machinery once per application. */
 @ApplicationScoped
@@ -24,8 +29,15 @@ public class FhirSetup {
 
     @Produces
     @Singleton
-    SearchParamRegistry searchParamRegistry(FhirContext context, AlongsideConfig config) {
-        return SearchParamRegistry.fromDefinitions(context, config.resourceTypes());
+    SearchParamRegistry searchParamRegistry(FhirContext context, AlongsideConfig config,
+                                            ConformanceResources conformance) {
+        List<SearchParamDef> custom = new ArrayList<>();
+        for (SearchParameter parameter : conformance.searchParameters()) {
+            custom.addAll(SearchParamRegistry.fromSearchParameter(parameter.getCode(), parameter.getType().toCode(),
+                    parameter.getExpression(), parameter.getBase().stream().map(b -> b.getCode()).toList(),
+                    parameter.getTarget().stream().map(t -> t.getCode()).toList(), parameter.getDescription()));
+        }
+        return SearchParamRegistry.fromDefinitions(context, config.resourceTypes(), custom);
     }
 
     @Produces

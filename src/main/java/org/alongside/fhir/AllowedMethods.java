@@ -21,6 +21,20 @@ final class AllowedMethods {
 
     /** The methods the path accepts (OPTIONS aside, which means the CapabilityStatement at the base). */
     static Set<String> forPath(String requestPath) {
+        return forPath(requestPath, Set.of());
+    }
+
+    /** As {@link #forPath(String)}, where resources of {@code readOnlyTypes} can only be read and searched. */
+    static Set<String> forPath(String requestPath, Set<String> readOnlyTypes) {
+        Set<String> allowed = shapeOf(requestPath);
+        String type = requestPath.replaceAll("^/+", "").split("/")[0];
+        if (readOnlyTypes.contains(type) && !allowed.isEmpty() && !requestPath.contains("$")) {
+            return allowed.contains("POST") && requestPath.endsWith("_search") ? SEARCH : READ_ONLY;
+        }
+        return allowed;
+    }
+
+    private static Set<String> shapeOf(String requestPath) {
         List<String> segments = List.of(requestPath.replaceAll("^/+|/+$", "").split("/+"));
         if (segments.size() == 1 && segments.get(0).isEmpty()) {
             return BASE;
@@ -42,6 +56,10 @@ final class AllowedMethods {
     }
 
     static boolean allows(String requestPath, String method) {
-        return method.equals("OPTIONS") || forPath(requestPath).contains(method);
+        return allows(forPath(requestPath), method);
+    }
+
+    static boolean allows(Set<String> allowed, String method) {
+        return method.equals("OPTIONS") || allowed.contains(method);
     }
 }

@@ -7,10 +7,18 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import org.alongside.conformance.ConformanceResources;
+import org.alongside.conformance.ProfileValidator;
 import org.alongside.config.AlongsideConfig;
+import org.alongside.mentorship.AssignmentService;
+import org.alongside.mentorship.SessionService;
+import org.alongside.mentorship.SideBySideService;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
+import org.alongside.store.WriteChecks;
+import org.hl7.fhir.r4.model.MetadataResource;
 
 /** The FHIR R4 endpoint at /fhir (mapped in web.xml): HAPI's RestfulServer wired to Alongside's store. */
 public class AlongsideFhirServlet extends RestfulServer {
@@ -32,6 +40,24 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient SearchRequestParser searchParser;
 
+    @Inject
+    transient WriteChecks writeChecks;
+
+    @Inject
+    transient ConformanceResources conformance;
+
+    @Inject
+    transient ProfileValidator validator;
+
+    @Inject
+    transient AssignmentService assignmentService;
+
+    @Inject
+    transient SessionService sessionService;
+
+    @Inject
+    transient SideBySideService sideBySideService;
+
     @Override
     protected void initialize() {
         setFhirContext(fhirContext);
@@ -43,14 +69,19 @@ public class AlongsideFhirServlet extends RestfulServer {
         List<IResourceProvider> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             providers.add(new ResourceTypeProvider(fhirContext.getResourceDefinition(type).getImplementingClass(),
-                    type, store, searchBundles));
+                    type, store, searchBundles, writeChecks, validator));
+        }
+        for (Class<? extends MetadataResource> type : ConformanceResourceProvider.TYPES) {
+            providers.add(new ConformanceResourceProvider(type, conformance));
         }
         setResourceProviders(providers);
         registerProvider(new SystemProvider(searchBundles));
+        registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService));
 
-        registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth()));
+        registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),
+                ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));
         registerInterceptor(new ResponseShaping());
         registerInterceptor(new ErrorMasking());
-        registerInterceptor(new CapabilityStatementCustomizer(registry, version == null ? "dev" : version));
+        registerInterceptor(new CapabilityStatementCustomizer(registry, conformance, version == null ? "dev" : version));
     }
 }

@@ -3,6 +3,7 @@ package org.alongside.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import org.alongside.conformance.ConformanceResources;
 import org.alongside.search.SearchParamDef;
 import org.alongside.search.SearchParamRegistry;
 import org.hl7.fhir.instance.model.api.IBaseConformance;
@@ -11,6 +12,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.StructureDefinition;
 
 /**
  * Completes the CapabilityStatement HAPI derives from the providers with what only the store knows: the
@@ -20,10 +22,13 @@ import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 public class CapabilityStatementCustomizer {
 
     private final SearchParamRegistry registry;
+    private final ConformanceResources profiles;
     private final String softwareVersion;
 
-    public CapabilityStatementCustomizer(SearchParamRegistry registry, String softwareVersion) {
+    public CapabilityStatementCustomizer(SearchParamRegistry registry, ConformanceResources conformance,
+                                         String softwareVersion) {
         this.registry = registry;
+        this.profiles = conformance;
         this.softwareVersion = softwareVersion;
     }
 
@@ -36,6 +41,11 @@ public class CapabilityStatementCustomizer {
         capability.addFormat("application/fhir+json").addFormat("application/fhir+xml");
         for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
             String type = resource.getType();
+            for (StructureDefinition profile : profiles.profiles()) {
+                if (profile.getType().equals(type)) {
+                    resource.addSupportedProfile(profile.getUrl());
+                }
+            }
             if (!registry.supportsType(type)) {
                 continue;
             }
@@ -53,7 +63,11 @@ public class CapabilityStatementCustomizer {
             resource.addSearchParam().setName("_lastUpdated").setType(SearchParamType.DATE)
                     .setDefinition("http://hl7.org/fhir/SearchParameter/Resource-lastUpdated");
             for (SearchParamDef param : registry.forType(type)) {
-                resource.addSearchParam().setName(param.name())
+                String definition = profiles.searchParameters().stream()
+                        .filter(p -> p.getCode().equals(param.name()) && p.getBase().stream()
+                                .anyMatch(b -> b.getCode().equals(type)))
+                        .map(p -> p.getUrl()).findFirst().orElse(null);
+                resource.addSearchParam().setName(param.name()).setDefinition(definition)
                         .setType(SearchParamType.fromCode(param.type().fhirCode()))
                         .setDocumentation(param.description());
             }

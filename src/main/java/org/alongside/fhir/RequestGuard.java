@@ -30,17 +30,19 @@ public class RequestGuard {
 
     private final int maxBodyBytes;
     private final int maxNestingDepth;
+    private final Set<String> readOnlyTypes;
 
-    public RequestGuard(int maxBodyBytes, int maxNestingDepth) {
+    public RequestGuard(int maxBodyBytes, int maxNestingDepth, Set<String> readOnlyTypes) {
         this.maxBodyBytes = maxBodyBytes;
         this.maxNestingDepth = maxNestingDepth;
+        this.readOnlyTypes = Set.copyOf(readOnlyTypes);
     }
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLER_SELECTED)
     public void check(RequestDetails request, HttpServletRequest servletRequest) {
         String method = servletRequest.getMethod().toUpperCase(Locale.ROOT);
-        Set<String> allowed = AllowedMethods.forPath(request.getRequestPath());
-        if (!allowed.isEmpty() && !AllowedMethods.allows(request.getRequestPath(), method)) {
+        Set<String> allowed = AllowedMethods.forPath(request.getRequestPath(), readOnlyTypes);
+        if (!allowed.isEmpty() && !AllowedMethods.allows(allowed, method)) {
             MethodNotAllowedException e = new MethodNotAllowedException(method + " is not allowed on /"
                     + request.getRequestPath() + "; allowed: " + String.join(", ", allowed));
             e.addResponseHeader("Allow", String.join(", ", allowed));

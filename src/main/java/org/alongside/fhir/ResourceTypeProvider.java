@@ -9,16 +9,21 @@ import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
 import ca.uhn.fhir.rest.annotation.Search;
 import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.annotation.Validate;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Optional;
+import org.alongside.conformance.ProfileValidator;
+import org.alongside.conformance.ValidationResult;
 import org.alongside.store.ResourceStore;
+import org.alongside.store.WriteChecks;
 import org.alongside.store.WriteResult;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
  * The REST interactions of one resource type, answered from the {@link ResourceStore}. One instance per
@@ -30,13 +35,17 @@ public class ResourceTypeProvider implements IResourceProvider {
     private final String typeName;
     private final ResourceStore store;
     private final SearchBundles searchBundles;
+    private final WriteChecks writeChecks;
+    private final ProfileValidator validator;
 
     ResourceTypeProvider(Class<? extends IBaseResource> resourceClass, String typeName, ResourceStore store,
-                         SearchBundles searchBundles) {
+                         SearchBundles searchBundles, WriteChecks writeChecks, ProfileValidator validator) {
+        this.validator = validator;
         this.resourceClass = resourceClass;
         this.typeName = typeName;
         this.store = store;
         this.searchBundles = searchBundles;
+        this.writeChecks = writeChecks;
     }
 
     @Override
@@ -55,6 +64,7 @@ public class ResourceTypeProvider implements IResourceProvider {
     @Create
     public MethodOutcome create(@ResourceParam IBaseResource resource, @ConditionalUrlParam String ifNoneExist,
                                 RequestDetails request) {
+        writeChecks.apply(resource);
         return outcome(store.create(resource, Optional.ofNullable(ifNoneExist)
                 .map(condition -> searchBundles.parseCondition(typeName, condition, request))));
     }
@@ -62,6 +72,7 @@ public class ResourceTypeProvider implements IResourceProvider {
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam IBaseResource resource,
                                 @ConditionalUrlParam String condition, RequestDetails request) {
+        writeChecks.apply(resource);
         if (condition != null) {
             return outcome(store.updateMatching(searchBundles.parseCondition(typeName, condition, request), resource));
         }
@@ -77,6 +88,21 @@ public class ResourceTypeProvider implements IResourceProvider {
                 : store.delete(typeName, id.getIdPart());
         MethodOutcome outcome = new MethodOutcome(new IdType(typeName, result.id(), Long.toString(result.version())));
         outcome.setOperationOutcome(OperationOutcomes.information("Deleted " + typeName + "/" + result.id()));
+        return outcome;
+    }
+
+    /** $validate: against the given profile, or against whatever Alongside profiles apply. */
+    @Validate
+    public MethodOutcome validate(@ResourceParam IBaseResource resource, @Validate.Profile String profile) {
+        ValidationResult result = profile == null || profile.isBlank()
+                ? validator.validate(resource) : validator.validate(resource, profile);
+        MethodOutcome outcome = new MethodOutcome();
+        OperationOutcome operationOutcome = (OperationOutcome) result.toOperationOutcome();
+        if (!operationOutcome.hasIssue()) {
+            operationOutcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                    .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics("No issues found");
+        }
+        outcome.setOperationOutcome(operationOutcome);
         return outcome;
     }
 

@@ -183,8 +183,11 @@ public class AssignmentService {
         ServiceRequest referral = active.get(0);
         referral.setStatus(ServiceRequest.ServiceRequestStatus.COMPLETED);
         referral.getOccurrencePeriod().setEnd(date);
-        referral.addNote().setText("Ended: " + reason.getCode() + (note == null || note.isBlank() ? "" : ". " + note))
-                .setAuthor(assigner).setTime(new Date());
+        var ending = referral.addNote().setTime(new Date())
+                .setText("Ended: " + reason.getCode() + (note == null || note.isBlank() ? "" : ". " + note));
+        if (assigner.getReference().startsWith("Practitioner/")) {
+            ending.setAuthor(assigner); // R4 Annotation.author cannot be a PractitionerRole
+        }
         String referralRef = update(referral, written);
 
         for (Task task : queries.all("Task", Task.class, "focus", referralRef)) {

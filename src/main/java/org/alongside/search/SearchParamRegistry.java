@@ -3,12 +3,14 @@ package org.alongside.search;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
+import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +28,15 @@ public final class SearchParamRegistry {
 
     /** Every indexable parameter that R4 defines for the given resource types. */
     public static SearchParamRegistry fromDefinitions(FhirContext fhirContext, Collection<String> resourceTypes) {
+        return fromDefinitions(fhirContext, resourceTypes, List.of());
+    }
+
+    /**
+     * R4's parameters plus custom ones (from SearchParameter resources); a custom parameter with the name of a
+     * built-in one replaces it.
+     */
+    public static SearchParamRegistry fromDefinitions(FhirContext fhirContext, Collection<String> resourceTypes,
+                                                      Collection<SearchParamDef> custom) {
         Map<String, Map<String, SearchParamDef>> byType = new LinkedHashMap<>();
         for (String type : resourceTypes) {
             RuntimeResourceDefinition definition = fhirContext.getResourceDefinition(type);
@@ -40,9 +51,27 @@ public final class SearchParamRegistry {
                         new SearchParamDef(type, name, kind, param.getPath(), param.getTargets(),
                                 param.getDescription())));
             }
+            for (SearchParamDef extra : custom) {
+                if (extra.resourceType().equals(type)) {
+                    params.put(extra.name(), extra);
+                }
+            }
             byType.put(type, Collections.unmodifiableMap(params));
         }
         return new SearchParamRegistry(Collections.unmodifiableMap(byType));
+    }
+
+    /** A parameter from a SearchParameter resource; empty when its type is not one the store indexes. */
+    public static List<SearchParamDef> fromSearchParameter(String code, String fhirType, String expression,
+                                                           Collection<String> bases, Collection<String> targets,
+                                                           String description) {
+        RestSearchParameterTypeEnum kind = RestSearchParameterTypeEnum.forCode(fhirType);
+        if (kind == null) {
+            return List.of();
+        }
+        return SearchParamType.of(kind).map(type -> bases.stream()
+                .map(base -> new SearchParamDef(base, code, type, expression, Set.copyOf(targets), description))
+                .toList()).orElse(List.of());
     }
 
     public boolean supportsType(String resourceType) {

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.hl7.fhir.r4.model.Patient;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,11 +28,6 @@ class BadInputIT {
     private static final String JSON = "application/fhir+json";
     private static final String XML = "application/fhir+xml";
     private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    @BeforeAll
-    static void serverIsUp() throws InterruptedException {
-        OperationsIT.awaitServer();
-    }
 
     // ---------------------------------------------------------------- helpers
 

@@ -43,27 +43,8 @@ class OperationsIT {
 
     private static CapabilityStatement capability;
 
-    /** The server may be restarting under us (development server): wait until the FHIR endpoint answers. */
-    static void awaitServer() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 180_000;
-        while (true) {
-            try {
-                if (FhirServer.get("/metadata").statusCode() == 200) {
-                    return;
-                }
-            } catch (IllegalStateException connectionRefused) {
-                // not listening yet
-            }
-            if (System.currentTimeMillis() > deadline) {
-                return; // let the tests fail with the real answer
-            }
-            Thread.sleep(2_000);
-        }
-    }
-
     @BeforeAll
-    static void readCapabilityStatement() throws InterruptedException {
-        awaitServer();
+    static void readCapabilityStatement() {
         capability = FhirServer.client().capabilities().ofType(CapabilityStatement.class).execute();
     }
 

@@ -1,0 +1,200 @@
+package org.alongside.mentorship;
+
+import static org.alongside.mentorship.MentorshipCodes.REFERRAL_TO_PEER_SUPPORT;
+import static org.alongside.mentorship.MentorshipCodes.SNOMED;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.alongside.search.SearchRequestParser;
+import org.alongside.store.ResourceStore;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Goal;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+
+/**
+ * The clinician's view of one care plan: therapy and peer support on one timeline. Answers a Bundle
+ * (collection) whose first entry is a Parameters "summary" (last contact, days since, sessions and units this
+ * month, current peer mentors), then the CarePlan and its goals, then every clinical and peer-support record
+ * in time order.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class SideBySideService {
+
+    @Inject
+    ResourceStore store;
+
+    @Inject
+    SearchRequestParser parser;
+
+    public Bundle view(String carePlanId, Instant now) {
+        CarePlan plan = (CarePlan) store.read("CarePlan", carePlanId);
+        String planRef = "CarePlan/" + carePlanId;
+        StoreQueries queries = new StoreQueries(store, parser);
+
+        List<Goal> goals = new ArrayList<>();
+        for (Reference ref : plan.getGoal()) {
+            readQuietly(ref, Goal.class).ifPresent(goals::add);
+        }
+        Map<String, Resource> timeline = new LinkedHashMap<>();
+        List<ServiceRequest> requests = queries.all("ServiceRequest", ServiceRequest.class, "based-on", planRef);
+        List<String> peerAssignments = new ArrayList<>();
+        for (ServiceRequest request : requests) {
+            add(timeline, request);
+            if (isPeerAssignment(request)) {
+                peerAssignments.add(ref(request));
+            }
+        }
+        for (Reference activity : plan.getActivity().stream().map(CarePlan.CarePlanActivityComponent::getReference)
+                .filter(Reference::hasReference).toList()) {
+            readQuietly(activity, Resource.class).ifPresent(r -> add(timeline, r));
+        }
+        List<String> requestRefs = requests.stream().map(SideBySideService::ref).toList();
+        List<Encounter> sessions = new ArrayList<>();
+        if (!requestRefs.isEmpty()) {
+            String anyRequest = String.join(",", requestRefs);
+            queries.all("Task", Task.class, "focus", anyRequest).forEach(t -> add(timeline, t));
+            queries.all("Encounter", Encounter.class, "based-on", anyRequest).forEach(e -> {
+                add(timeline, e);
+                sessions.add(e);
+            });
+            queries.all("Communication", Communication.class, "based-on", anyRequest).forEach(c -> add(timeline, c));
+            queries.all("Procedure", Procedure.class, "based-on", anyRequest).forEach(p -> add(timeline, p));
+        }
+        if (!sessions.isEmpty()) {
+            String anySession = String.join(",", sessions.stream().map(SideBySideService::ref).toList());
+            queries.all("Procedure", Procedure.class, "encounter", anySession).forEach(p -> add(timeline, p));
+        }
+        queries.all("Procedure", Procedure.class, "based-on", planRef).forEach(p -> add(timeline, p));
+
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        bundle.setId(UUID.randomUUID().toString());
+        bundle.setTimestamp(Date.from(now));
+        bundle.addEntry().setResource(summary(sessions, timeline.values(), peerAssignments, requests, now));
+        bundle.addEntry().setFullUrl(planRef).setResource(plan);
+        goals.forEach(goal -> bundle.addEntry().setFullUrl(ref(goal)).setResource(goal));
+        timeline.values().stream()
+                .sorted(Comparator.comparing(SideBySideService::when, Comparator.nullsLast(Comparator.naturalOrder())))
+                .forEach(r -> bundle.addEntry().setFullUrl(ref(r)).setResource(r));
+        return bundle;
+    }
+
+    private Parameters summary(List<Encounter> sessions, java.util.Collection<Resource> timeline,
+                               List<String> peerAssignments, List<ServiceRequest> requests, Instant now) {
+        Instant lastContact = null;
+        for (Resource r : timeline) {
+            Instant contact = null;
+            if (r instanceof Encounter e && SessionRules.isPeerSession(e) && e.getStatus() != Encounter.EncounterStatus.ENTEREDINERROR
+                    && e.getPeriod().hasEnd()) {
+                contact = e.getPeriod().getEnd().toInstant();
+            } else if (r instanceof Communication c && c.hasSent()) {
+                contact = c.getSent().toInstant();
+            }
+            if (contact != null && !contact.isAfter(now) && (lastContact == null || contact.isAfter(lastContact))) {
+                lastContact = contact;
+            }
+        }
+        YearMonth month = YearMonth.from(now.atZone(ZoneOffset.UTC));
+        int sessionsThisMonth = 0;
+        int unitsThisMonth = 0;
+        for (Encounter session : sessions) {
+            if (!SessionRules.isPeerSession(session) || session.getStatus() == Encounter.EncounterStatus.ENTEREDINERROR
+                    || !session.getPeriod().hasStart()) {
+                continue;
+            }
+            if (YearMonth.from(session.getPeriod().getStart().toInstant().atZone(ZoneOffset.UTC)).equals(month)) {
+                sessionsThisMonth++;
+                var units = session.getExtensionByUrl(MentorshipCodes.EXT_BILLING_UNITS);
+                if (units != null && units.getValue() instanceof IntegerType n) {
+                    unitsThisMonth += n.getValue();
+                }
+            }
+        }
+        Parameters summary = new Parameters();
+        summary.setId("summary");
+        if (lastContact != null) {
+            summary.addParameter().setName("lastContact").setValue(new DateTimeType(Date.from(lastContact)));
+            summary.addParameter("daysSinceLastContact", (int) ChronoUnit.DAYS.between(lastContact, now));
+        }
+        summary.addParameter("sessionsThisMonth", sessionsThisMonth);
+        summary.addParameter("unitsThisMonth", unitsThisMonth);
+        summary.addParameter("sessionsTotal", (int) sessions.stream().filter(SessionRules::isPeerSession).count());
+        for (ServiceRequest request : requests) {
+            if (peerAssignments.contains(ref(request)) && request.getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE) {
+                summary.addParameter().setName("activePeerMentor").setValue(request.getPerformerFirstRep().copy());
+            }
+        }
+        return summary;
+    }
+
+    private static boolean isPeerAssignment(ServiceRequest request) {
+        return request.getCode().getCoding().stream()
+                .anyMatch(c -> SNOMED.equals(c.getSystem()) && REFERRAL_TO_PEER_SUPPORT.equals(c.getCode()));
+    }
+
+    /** The moment a record belongs to on the timeline. */
+    private static Date when(Resource r) {
+        if (r instanceof Encounter e) {
+            return e.getPeriod().getStart();
+        }
+        if (r instanceof Procedure p) {
+            return p.hasPerformedPeriod() ? p.getPerformedPeriod().getStart()
+                    : p.hasPerformedDateTimeType() ? p.getPerformedDateTimeType().getValue() : null;
+        }
+        if (r instanceof Communication c) {
+            return c.getSent();
+        }
+        if (r instanceof ServiceRequest s) {
+            return s.getAuthoredOn();
+        }
+        if (r instanceof Task t) {
+            return t.getAuthoredOn();
+        }
+        return r.getMeta().getLastUpdated();
+    }
+
+    private <T extends Resource> java.util.Optional<T> readQuietly(Reference ref, Class<T> type) {
+        IdType id = new IdType(ref.getReference());
+        if (!id.hasResourceType() || !id.hasIdPart() || id.isAbsolute()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Object resource = store.read(id.getResourceType(), id.getIdPart());
+            return type.isInstance(resource) ? java.util.Optional.of(type.cast(resource)) : java.util.Optional.empty();
+        } catch (BaseServerResponseException gone) {
+            return java.util.Optional.empty(); // deleted or unknown: the plan points at nothing to show
+        }
+    }
+
+    private static void add(Map<String, Resource> timeline, Resource resource) {
+        timeline.putIfAbsent(ref(resource), resource);
+    }
+
+    private static String ref(Resource resource) {
+        return resource.getIdElement().toUnqualifiedVersionless().getValue();
+    }
+}
