@@ -90,6 +90,9 @@ public class SideBySideService {
             queries.all("Procedure", Procedure.class, "encounter", anySession).forEach(p -> add(timeline, p));
         }
         queries.all("Procedure", Procedure.class, "based-on", planRef).forEach(p -> add(timeline, p));
+        // encouragement and advice sent to the person, whether or not the sender linked it to the assignment
+        queries.all("Communication", Communication.class, "subject", plan.getSubject().getReference(),
+                "category", MentorshipCodes.MESSAGE_CATEGORY + "|").forEach(c -> add(timeline, c));
 
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         bundle.setId(UUID.randomUUID().toString());

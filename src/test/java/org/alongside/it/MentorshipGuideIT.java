@@ -1,0 +1,60 @@
+package org.alongside.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs every {@code sh} block of docs/mentorship.md, in order, with bash and curl against the server under
+ * test, so the guide's three journeys are proven on every build. The script stops at the first failing
+ * command ({@code set -e}, {@code curl -f}, {@code test}).
+ */
+class MentorshipGuideIT {
+
+    private static final Pattern SH_BLOCK = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL);
+
+    @Test
+    void everyExampleInTheMentorshipGuideRuns() throws IOException, InterruptedException {
+        String guide = Files.readString(Path.of("docs/mentorship.md"), StandardCharsets.UTF_8);
+        List<String> blocks = new ArrayList<>();
+        Matcher m = SH_BLOCK.matcher(guide);
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        assertThat(blocks).hasSizeGreaterThan(10);
+
+        StringBuilder script = new StringBuilder("set -euo pipefail\n");
+        for (int i = 0; i < blocks.size(); i++) {
+            script.append("echo '### block ").append(i).append("'\n").append(blocks.get(i)).append('\n');
+        }
+        Path file = Files.createTempFile("mentorship-guide", ".sh");
+        Files.writeString(file, script);
+        ProcessBuilder bash = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
+        bash.environment().put("BASE", FhirServer.fhirBase());
+        bash.environment().put("RUN", "it-" + UUID.randomUUID().toString().substring(0, 8));
+        Process process = bash.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+
+        assertThat(process.exitValue()).as("guide script output:\n" + output).isZero();
+        assertThat(output).as("every block ran").contains("### block " + (blocks.size() - 1));
+        // what the guide says the reader will see
+        assertThat(output).contains("CarePlan CareTeam ServiceRequest Task");
+        assertThat(output).containsPattern("peer-mentor PractitionerRole/jordan-role-it-");
+        assertThat(output).containsPattern("supervisor PractitionerRole/sam-role-it-");
+        assertThat(output).containsPattern("### block \\d+\\n3\\n");
+        assertThat(output).contains("was active on");
+        assertThat(output).contains("sessionsThisMonth = 1", "unitsThisMonth = 3");
+        assertThat(output).containsPattern("completed PractitionerRole/jordan-role-it-.*\\nactive PractitionerRole/alex-role-it-");
+    }
+}
