@@ -56,7 +56,7 @@ public class CapabilityStatementCustomizer {
             resource.setConditionalCreate(true);
             resource.setConditionalUpdate(true);
             resource.setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.SINGLE);
-            resource.setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTSUPPORTED);
+            resource.setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTMATCH); // If-None-Match: 304
             resource.getSearchParam().clear();
             resource.addSearchParam().setName("_id").setType(SearchParamType.TOKEN)
                     .setDefinition("http://hl7.org/fhir/SearchParameter/Resource-id");

@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -14,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * The one place where failures become client answers. FHIR errors pass through unchanged; a concurrent
  * write that lost a database race becomes 409; anything else becomes a 500 that names only an incident id,
- * while the server log keeps the cause (never resource content) under that id.
+ * while the server log keeps the cause's classes and code locations (never messages, which can quote
+ * resource content) under that id. Storage data errors (a value too long for its column) become 400.
  */
 @Interceptor
 public class ErrorMasking {
@@ -31,11 +33,44 @@ public class ErrorMasking {
             return new ResourceVersionConflictException(
                     "A concurrent request changed the same resource; nothing was written. Retry the request.");
         }
+        if (hasSqlState(cause, "22")) {
+            return new InvalidRequestException("A value in the request is too long or malformed to be stored;"
+                    + " nothing was written.");
+        }
         String incident = UUID.randomUUID().toString();
-        LOG.log(Level.SEVERE, "Incident " + incident + " on " + request.getRequestType() + " "
-                + request.getRequestPath() + ": " + cause.getClass().getName(), cause);
+        LOG.log(Level.SEVERE, "Incident " + incident + " on " + request.getRequestType() + " /"
+                + request.getRequestPath() + ":\n" + describeWithoutMessages(cause));
         return new InternalErrorException("Internal error; incident " + incident
                 + ". Nothing was written by this request.");
+    }
+
+    /**
+     * The cause chain as exception classes and code locations only. Exception messages are left out: drivers
+     * and parsers quote the values they choke on, and those can be patient data.
+     */
+    static String describeWithoutMessages(Throwable exception) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            text.append(t == exception ? "" : "caused by ").append(t.getClass().getName()).append('\n');
+            StackTraceElement[] frames = t.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, 12); i++) {
+                text.append("    at ").append(frames[i]).append('\n');
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return text.toString();
+    }
+
+    private static boolean hasSqlState(Throwable exception, String statePrefix) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith(statePrefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable unwrap(Throwable exception) {

@@ -85,7 +85,7 @@ public class ResourceTypeProvider implements IResourceProvider {
     public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String condition, RequestDetails request) {
         WriteResult result = condition != null
                 ? store.deleteMatching(searchBundles.parseCondition(typeName, condition, request))
-                : store.delete(typeName, id.getIdPart());
+                : store.delete(typeName, id.getIdPart(), ifMatch(request));
         MethodOutcome outcome = new MethodOutcome(new IdType(typeName, result.id(), Long.toString(result.version())));
         outcome.setOperationOutcome(OperationOutcomes.information("Deleted " + typeName + "/" + result.id()));
         return outcome;
@@ -128,6 +128,15 @@ public class ResourceTypeProvider implements IResourceProvider {
         outcome.setOperationOutcome(OperationOutcomes.information((result.created() ? "Created " : "Stored ")
                 + result.type() + "/" + result.id() + " version " + result.version()));
         return outcome;
+    }
+
+    /** The version in an If-Match header ({@code W/"3"} or {@code "3"}), if the client sent one. */
+    private static Optional<Long> ifMatch(RequestDetails request) {
+        String header = request.getHeader("If-Match");
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(versionNumber(header.trim().replaceFirst("^W/", "").replace("\"", "")));
     }
 
     private static long versionNumber(String version) {

@@ -65,7 +65,8 @@ public class SearchBundles {
             bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
-        bundle.addLink().setRelation("self").setUrl(pageLink(request, "_offset", null));
+        bundle.addLink().setRelation("self").setUrl(pageLink(request, "_offset",
+                query.offset() > 0 ? Integer.toString(query.offset()) : null));
         if (page.hasMore()) {
             bundle.addLink().setRelation("next")
                     .setUrl(pageLink(request, "_offset", Integer.toString(query.offset() + query.count())));
@@ -89,7 +90,8 @@ public class SearchBundles {
                 .orElseThrow(() -> new InvalidRequestException("_since must be a FHIR instant")).low();
         int count = (int) Math.min(number(params, "_count", defaultCount), maxCount);
         String cursorText = single(params, HISTORY_CURSOR);
-        Long cursor = cursorText == null ? null : number(params, HISTORY_CURSOR, 0);
+        HistoryPage.Cursor cursor = cursorText == null ? null : HistoryPage.Cursor.parse(cursorText)
+                .orElseThrow(() -> new InvalidRequestException("Invalid " + HISTORY_CURSOR + " value: " + cursorText));
         if (count == 0) {
             count = 1;
         }
@@ -115,7 +117,7 @@ public class SearchBundles {
         bundle.addLink().setRelation("self").setUrl(pageLink(request, HISTORY_CURSOR, cursorText));
         if (page.nextCursor() != null) {
             bundle.addLink().setRelation("next")
-                    .setUrl(pageLink(request, HISTORY_CURSOR, Long.toString(page.nextCursor())));
+                    .setUrl(pageLink(request, HISTORY_CURSOR, page.nextCursor().toString()));
         }
         return bundle;
     }

@@ -4,12 +4,15 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.fhirpath.IFhirPath;
 import ca.uhn.fhir.fhirpath.IFhirPath.IParsedExpression;
 import ca.uhn.fhir.fhirpath.IFhirPathEvaluationContext;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Set;
 import org.alongside.search.DateRange;
 import org.alongside.search.SearchParamDef;
@@ -39,17 +42,23 @@ import org.hl7.fhir.r4.model.UriType;
  */
 public final class SearchIndexExtractor {
 
+    private static final int MAX_ID_LENGTH = 64;
+
     private final FhirContext fhirContext;
     private final SearchParamRegistry registry;
     private final Map<String, IParsedExpression> parsed = new HashMap<>();
-    /** FHIRPath engines keep evaluation state: one per thread. */
-    private final ThreadLocal<IFhirPath> engines;
+    /**
+     * FHIRPath engines keep evaluation state, so each is used by one thread at a time: borrowed from this pool
+     * and returned. (A ThreadLocal would pin engines, and the application's classes, to the server's pooled
+     * threads after a redeploy.)
+     */
+    private final Queue<IFhirPath> engines = new ConcurrentLinkedQueue<>();
 
     public SearchIndexExtractor(FhirContext fhirContext, SearchParamRegistry registry) {
         this.fhirContext = fhirContext;
         this.registry = registry;
-        this.engines = ThreadLocal.withInitial(this::newEngine);
-        IFhirPath engine = engines.get();
+        IFhirPath engine = newEngine();
+        engines.add(engine);
         for (String type : registry.resourceTypes()) {
             for (SearchParamDef param : registry.forType(type)) {
                 try {
@@ -64,7 +73,16 @@ public final class SearchIndexExtractor {
 
     public IndexedValues extract(IBaseResource resource) {
         String type = fhirContext.getResourceType(resource);
-        IFhirPath engine = engines.get();
+        IFhirPath pooled = engines.poll();
+        IFhirPath engine = pooled != null ? pooled : newEngine();
+        try {
+            return extract(resource, type, engine);
+        } finally {
+            engines.add(engine);
+        }
+    }
+
+    private IndexedValues extract(IBaseResource resource, String type, IFhirPath engine) {
         Set<IndexedValues.Token> tokens = new LinkedHashSet<>();
         Set<IndexedValues.Text> strings = new LinkedHashSet<>();
         Set<IndexedValues.Date> dates = new LinkedHashSet<>();
@@ -202,6 +220,10 @@ public final class SearchIndexExtractor {
             }
             String text = reference.getReference();
             IdType id = new IdType(text);
+            if (id.hasIdPart() && id.getIdPart().length() > MAX_ID_LENGTH) {
+                throw new InvalidRequestException("Reference " + name + " names an id longer than " + MAX_ID_LENGTH
+                        + " characters, which no FHIR resource can have");
+            }
             if (id.isAbsolute() || text.startsWith("urn:") || !id.hasResourceType() || !id.hasIdPart()) {
                 out.add(new IndexedValues.Ref(name, null, null, StringNormalizer.truncate(text)));
             } else {

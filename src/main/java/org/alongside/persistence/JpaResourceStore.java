@@ -118,10 +118,14 @@ public class JpaResourceStore implements ResourceStore {
     }
 
     @Override
-    public WriteResult delete(String type, String id) {
+    public WriteResult delete(String type, String id, Optional<Long> expectedVersion) {
         ResourceRow row = findRow(type, id, true);
         if (row == null) {
             throw new ResourceNotFoundException(type + "/" + id + " is not known");
+        }
+        if (expectedVersion.isPresent() && expectedVersion.get() != row.getVersionId()) {
+            throw new PreconditionFailedException("Version conflict: If-Match expects version " + expectedVersion.get()
+                    + " but " + type + "/" + id + " is at version " + row.getVersionId());
         }
         return markDeleted(row);
     }
@@ -215,9 +219,9 @@ public class JpaResourceStore implements ResourceStore {
             jpql.append(" AND v.lastUpdated >= :since");
         }
         if (request.before() != null) {
-            jpql.append(" AND v.pk < :before");
+            jpql.append(" AND (v.lastUpdated < :beforeTime OR (v.lastUpdated = :beforeTime AND v.pk < :beforeKey))");
         }
-        jpql.append(" ORDER BY v.pk DESC");
+        jpql.append(" ORDER BY v.lastUpdated DESC, v.pk DESC");
         TypedQuery<VersionRow> query = em.createQuery(jpql.toString(), VersionRow.class);
         if (request.type() != null) {
             query.setParameter("type", request.type());
@@ -229,7 +233,8 @@ public class JpaResourceStore implements ResourceStore {
             query.setParameter("since", request.since());
         }
         if (request.before() != null) {
-            query.setParameter("before", request.before());
+            query.setParameter("beforeTime", request.before().lastUpdated());
+            query.setParameter("beforeKey", request.before().key());
         }
         List<VersionRow> rows = query.setMaxResults(request.count() + 1).getResultList();
         boolean hasMore = rows.size() > request.count();
@@ -238,7 +243,8 @@ public class JpaResourceStore implements ResourceStore {
             entries.add(new HistoryPage.Entry(row.getType(), row.getResourceId(), row.getVersionId(),
                     row.getLastUpdated(), row.getMethod(), row.getContent() == null ? null : parse(row.getContent())));
         }
-        Long next = hasMore ? rows.get(request.count() - 1).getPk() : null;
+        VersionRow last = rows.get(Math.min(rows.size(), request.count()) - 1);
+        HistoryPage.Cursor next = hasMore ? new HistoryPage.Cursor(last.getLastUpdated(), last.getPk()) : null;
         return new HistoryPage(entries, next);
     }
 

@@ -10,5 +10,5 @@ import java.time.Instant;
  * @param since  only versions written at or after this instant (may be null)
  * @param before only versions older than this cursor (from {@link HistoryPage#nextCursor()}; null for the first page)
  */
-public record HistoryRequest(String type, String id, Instant since, int count, Long before) {
+public record HistoryRequest(String type, String id, Instant since, int count, HistoryPage.Cursor before) {
 }

@@ -35,8 +35,12 @@ public interface ResourceStore {
     /** Conditional update: updates the single match, creates when none matches, 412 when several match. */
     WriteResult updateMatching(SearchQuery condition, IBaseResource resource);
 
-    /** Deletes {@code type/id}; deleting a deleted resource changes nothing. 404 when it never existed. */
-    WriteResult delete(String type, String id);
+    /**
+     * Deletes {@code type/id}; deleting a deleted resource changes nothing. 404 when it never existed.
+     *
+     * @param expectedVersion the version the client last saw (If-Match); a different current version fails with 412
+     */
+    WriteResult delete(String type, String id, Optional<Long> expectedVersion);
 
     /** Conditional delete of the single match; 412 when several match, 404 when none. */
     WriteResult deleteMatching(SearchQuery condition);
