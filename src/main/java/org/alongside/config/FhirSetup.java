@@ -24,6 +24,8 @@ public class FhirSetup {
     FhirContext fhirContext() {
         FhirContext context = FhirContext.forR4();
         context.setParserErrorHandler(new StrictErrorHandler());
+        // keep references as clients wrote them: a co-signature's Provenance.target names the signed version
+        context.getParserOptions().setStripVersionsFromReferences(false);
         return context;
     }
 

@@ -93,7 +93,9 @@ public class ResourceTypeProvider implements IResourceProvider {
 
     /** $validate: against the given profile, or against whatever Alongside profiles apply. */
     @Validate
-    public MethodOutcome validate(@ResourceParam IBaseResource resource, @Validate.Profile String profile) {
+    public MethodOutcome validate(@IdParam(optional = true) IdType id, @ResourceParam IBaseResource resource,
+                                  @Validate.Profile String profileParam) {
+        String profile = canonicalOf(profileParam);
         ValidationResult result = profile == null || profile.isBlank()
                 ? validator.validate(resource) : validator.validate(resource, profile);
         MethodOutcome outcome = new MethodOutcome();
@@ -128,6 +130,15 @@ public class ResourceTypeProvider implements IResourceProvider {
         outcome.setOperationOutcome(OperationOutcomes.information((result.created() ? "Created " : "Stored ")
                 + result.type() + "/" + result.id() + " version " + result.version()));
         return outcome;
+    }
+
+    /** HAPI hands over a profile given inside a Parameters body as the datatype's toString ("UriType[url]"). */
+    private static String canonicalOf(String profile) {
+        if (profile == null) {
+            return null;
+        }
+        java.util.regex.Matcher wrapped = java.util.regex.Pattern.compile("^\\w+Type\\[(.*)]$").matcher(profile);
+        return wrapped.matches() ? wrapped.group(1) : profile;
     }
 
     /** The version in an If-Match header ({@code W/"3"} or {@code "3"}), if the client sent one. */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.alongside.config.AlongsideConfig;
+import org.alongside.conformance.ConformanceResources;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.WriteChecks;
@@ -32,6 +33,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.CareTeam.CareTeamParticipantComponent;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
@@ -65,6 +67,9 @@ public class AssignmentService {
     @Inject
     WriteChecks writeChecks;
 
+    @Inject
+    ConformanceResources conformance;
+
     /** The resources an assignment operation wrote, in their new versions. */
     public record Outcome(List<IBaseResource> written) {
     }
@@ -85,12 +90,19 @@ public class AssignmentService {
     }
 
     public Outcome end(String carePlanId, Reference peer, Coding reason, Reference assigner, Date date, String note) {
-        if (reason == null || !END_REASON.equals(reason.getSystem()) || !reason.hasCode()) {
-            throw new InvalidRequestException("An end reason from " + END_REASON + " is required");
+        if (reason == null || !END_REASON.equals(reason.getSystem()) || !endReasons().contains(reason.getCode())) {
+            throw new InvalidRequestException("An end reason from " + END_REASON + " is required, one of "
+                    + String.join(", ", endReasons()));
         }
         List<IBaseResource> written = new ArrayList<>();
         endInto(carePlanId, peer, reason, assigner, date, note, written);
         return new Outcome(written);
+    }
+
+    /** The codes of the end-reason CodeSystem shipped in fhir-profiles. */
+    private List<String> endReasons() {
+        return conformance.findByUrl(END_REASON).map(cs -> ((CodeSystem) cs).getConcept().stream()
+                .map(CodeSystem.ConceptDefinitionComponent::getCode).toList()).orElse(List.of());
     }
 
     private void assignInto(String carePlanId, Reference peer, Reference assigner, Date start, String note,
