@@ -35,6 +35,11 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.request.max-nesting-depth", defaultValue = "100")
     int maxNestingDepth;
 
+    /** Most entries a transaction or batch Bundle may carry. */
+    @Inject
+    @ConfigProperty(name = "alongside.bundle.max-entries", defaultValue = "1000")
+    int maxBundleEntries;
+
     /** Most active mentees one peer specialist may have at once. */
     @Inject
     @ConfigProperty(name = "alongside.mentorship.caseload-limit", defaultValue = "15")
@@ -81,6 +86,10 @@ public class AlongsideConfig {
 
     public int maxNestingDepth() {
         return maxNestingDepth;
+    }
+
+    public int maxBundleEntries() {
+        return maxBundleEntries;
     }
 
     public int caseloadLimit() {

@@ -14,7 +14,8 @@ final class AllowedMethods {
     private static final Set<String> TYPE = Set.of("GET", "HEAD", "POST", "PUT", "DELETE");
     private static final Set<String> INSTANCE = Set.of("GET", "HEAD", "PUT", "DELETE");
     private static final Set<String> SEARCH = Set.of("GET", "HEAD", "POST");
-    private static final Set<String> BASE = Set.of("OPTIONS");
+    /** The base takes transaction and batch Bundles; OPTIONS there answers the CapabilityStatement. */
+    private static final Set<String> BASE = Set.of("POST", "OPTIONS");
 
     private AllowedMethods() {
     }

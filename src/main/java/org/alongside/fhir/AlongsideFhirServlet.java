@@ -18,6 +18,7 @@ import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.WriteChecks;
+import org.alongside.sync.BundleProcessor;
 import org.hl7.fhir.r4.model.MetadataResource;
 
 /** The FHIR R4 endpoint at /fhir (mapped in web.xml): HAPI's RestfulServer wired to Alongside's store. */
@@ -58,6 +59,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient SideBySideService sideBySideService;
 
+    @Inject
+    transient BundleProcessor bundleProcessor;
+
     @Override
     protected void initialize() {
         setFhirContext(fhirContext);
@@ -75,7 +79,7 @@ public class AlongsideFhirServlet extends RestfulServer {
             providers.add(new ConformanceResourceProvider(type, conformance));
         }
         setResourceProviders(providers);
-        registerProvider(new SystemProvider(searchBundles));
+        registerProvider(new SystemProvider(searchBundles, bundleProcessor));
         registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService));
 
         registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),

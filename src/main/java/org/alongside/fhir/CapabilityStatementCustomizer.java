@@ -39,6 +39,13 @@ public class CapabilityStatementCustomizer {
         capability.getSoftware().setName("Alongside").setVersion(softwareVersion);
         capability.getFormat().clear();
         capability.addFormat("application/fhir+json").addFormat("application/fhir+xml");
+        var rest = capability.getRestFirstRep();
+        for (var code : java.util.List.of(CapabilityStatement.SystemRestfulInteraction.TRANSACTION,
+                CapabilityStatement.SystemRestfulInteraction.BATCH)) {
+            if (rest.getInteraction().stream().noneMatch(i -> i.getCode() == code)) {
+                rest.addInteraction().setCode(code);
+            }
+        }
         for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
             String type = resource.getType();
             for (StructureDefinition profile : profiles.profiles()) {

@@ -7,6 +7,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -74,6 +75,20 @@ public class JpaResourceStore implements ResourceStore {
         }
         ResourceRow row = new ResourceRow(type, UUID.randomUUID().toString());
         return write(row, resource, "POST", true);
+    }
+
+    @Override
+    public WriteResult createWithId(IBaseResource resource, String id, Optional<SearchQuery> ifNoneExist) {
+        String type = fhirContext.getResourceType(resource);
+        requireValidId(id);
+        if (ifNoneExist.isPresent()) {
+            lockType(type);
+            if (!matchingKeys(ifNoneExist.get()).isEmpty()) {
+                throw new ResourceVersionConflictException("A resource matching the conditional create of " + type
+                        + " was stored concurrently; nothing was written. Retry the request.");
+            }
+        }
+        return write(new ResourceRow(type, id), resource, "POST", true);
     }
 
     @Override

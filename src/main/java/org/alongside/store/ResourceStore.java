@@ -26,6 +26,13 @@ public interface ResourceStore {
     WriteResult create(IBaseResource resource, Optional<SearchQuery> ifNoneExist);
 
     /**
+     * Creates the resource under an id the caller chose from a UUID (transactions must know ids before they
+     * write, to resolve references between entries). With {@code ifNoneExist}, the condition is checked again
+     * under the type lock and a match that appeared meanwhile fails with 409 rather than storing a duplicate.
+     */
+    WriteResult createWithId(IBaseResource resource, String id, Optional<SearchQuery> ifNoneExist);
+
+    /**
      * Updates {@code type/id}, or creates it with that id when it does not exist (update-as-create).
      *
      * @param expectedVersion the version the client last saw (If-Match); a different current version fails with 412

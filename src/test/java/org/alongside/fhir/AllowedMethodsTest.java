@@ -69,10 +69,11 @@ class AllowedMethodsTest {
     }
 
     @Test
-    void baseOffersOnlyOptions() {
-        assertThat(AllowedMethods.forPath("")).containsExactly("OPTIONS");
-        assertThat(AllowedMethods.forPath("/")).containsExactly("OPTIONS");
+    void baseTakesBundlesAndOptionsOnly() {
+        assertThat(AllowedMethods.forPath("")).containsExactlyInAnyOrder("POST", "OPTIONS");
+        assertThat(AllowedMethods.forPath("/")).containsExactlyInAnyOrder("POST", "OPTIONS");
         assertThat(AllowedMethods.allows("", "GET")).isFalse();
+        assertThat(AllowedMethods.allows("", "DELETE")).isFalse();
     }
 
     @Test
