@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.alongside.conformance.ConformanceResources;
 import org.alongside.conformance.ProfileValidator;
+import org.alongside.index.SearchIndexExtractor;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.mentorship.AssignmentService;
 import org.alongside.mentorship.SessionService;
@@ -62,6 +63,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient BundleProcessor bundleProcessor;
 
+    @Inject
+    transient SearchIndexExtractor indexExtractor;
+
     @Override
     protected void initialize() {
         setFhirContext(fhirContext);
@@ -69,7 +73,8 @@ public class AlongsideFhirServlet extends RestfulServer {
         setImplementationDescription("Alongside: peer mentorship next to therapy in FHIR R4 care plans");
         String version = getClass().getPackage().getImplementationVersion();
 
-        SearchBundles searchBundles = new SearchBundles(store, searchParser, config.defaultCount(), config.maxCount());
+        SearchBundles searchBundles = new SearchBundles(store, searchParser,
+                new IncludeResolver(store, searchParser, indexExtractor), config.defaultCount(), config.maxCount());
         List<IResourceProvider> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             providers.add(new ResourceTypeProvider(fhirContext.getResourceDefinition(type).getImplementingClass(),

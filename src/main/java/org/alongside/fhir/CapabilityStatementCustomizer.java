@@ -78,6 +78,21 @@ public class CapabilityStatementCustomizer {
                         .setType(SearchParamType.fromCode(param.type().fhirCode()))
                         .setDocumentation(param.description());
             }
+            resource.getSearchInclude().clear();
+            resource.getSearchRevInclude().clear();
+            for (SearchParamDef param : registry.forType(type)) {
+                if (param.type() == org.alongside.search.SearchParamType.REFERENCE) {
+                    resource.addSearchInclude(type + ":" + param.name());
+                }
+            }
+            for (String source : registry.resourceTypes()) {
+                for (SearchParamDef param : registry.forType(source)) {
+                    if (param.type() == org.alongside.search.SearchParamType.REFERENCE
+                            && (param.targets().isEmpty() || param.targets().contains(type))) {
+                        resource.addSearchRevInclude(source + ":" + param.name());
+                    }
+                }
+            }
             if (resource.getInteraction().stream().noneMatch(i -> i.getCode() == TypeRestfulInteraction.SEARCHTYPE)) {
                 resource.addInteraction(new ResourceInteractionComponent().setCode(TypeRestfulInteraction.SEARCHTYPE));
             }

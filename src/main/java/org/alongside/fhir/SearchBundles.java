@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
 import org.alongside.search.DateRange;
+import org.alongside.search.Include;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.HistoryPage;
@@ -40,19 +41,23 @@ public class SearchBundles {
 
     private final ResourceStore store;
     private final SearchRequestParser parser;
+    private final IncludeResolver includeResolver;
     private final int defaultCount;
     private final int maxCount;
 
-    SearchBundles(ResourceStore store, SearchRequestParser parser, int defaultCount, int maxCount) {
+    SearchBundles(ResourceStore store, SearchRequestParser parser, IncludeResolver includeResolver, int defaultCount,
+                  int maxCount) {
         this.store = store;
         this.parser = parser;
+        this.includeResolver = includeResolver;
         this.defaultCount = defaultCount;
         this.maxCount = maxCount;
     }
 
     Bundle search(String type, RequestDetails request) {
-        SearchQuery query = parser.parse(type, parameters(request.getParameters()), request.getFhirServerBase(),
-                isLenient(request));
+        Map<String, List<String>> params = parameters(request.getParameters());
+        SearchQuery query = parser.parse(type, params, request.getFhirServerBase(), isLenient(request));
+        List<Include> includes = parser.parseIncludes(type, params);
         SearchPage page = store.search(query);
         Bundle bundle = newBundle(Bundle.BundleType.SEARCHSET);
         if (page.total() != null) {
@@ -64,6 +69,10 @@ public class SearchBundles {
         for (IBaseResource resource : page.resources()) {
             bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        for (IBaseResource resource : includeResolver.resolve(page.resources(), includes)) {
+            bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
+                    .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
         }
         bundle.addLink().setRelation("self").setUrl(pageLink(request, "_offset",
                 query.offset() > 0 ? Integer.toString(query.offset()) : null));

@@ -102,6 +102,21 @@ public final class SearchIndexExtractor {
         return new IndexedValues(tokens, strings, dates, references);
     }
 
+    /** The references one reference parameter of the resource's type finds in it. */
+    public List<IndexedValues.Ref> references(IBaseResource resource, SearchParamDef param) {
+        IFhirPath pooled = engines.poll();
+        IFhirPath engine = pooled != null ? pooled : newEngine();
+        try {
+            Set<IndexedValues.Ref> references = new LinkedHashSet<>();
+            for (IBase value : engine.evaluate(resource, parsed.get(key(param)), IBase.class)) {
+                addReference(param.name(), value, references);
+            }
+            return List.copyOf(references);
+        } finally {
+            engines.add(engine);
+        }
+    }
+
     private IFhirPath newEngine() {
         IFhirPath engine = fhirContext.newFhirPath();
         engine.setEvaluationContext(new IFhirPathEvaluationContext() {

@@ -67,6 +67,9 @@ public final class SearchRequestParser {
                     case "_sort" -> sort = parseSort(resourceType, rawValue);
                     case "_total" -> total = parseTotal(rawValue);
                     case "_summary" -> countOnly = countOnly || rawValue.equals("count");
+                    case "_include", "_revinclude", "_include:iterate", "_revinclude:iterate" -> {
+                        // answered by parseIncludes
+                    }
                     default -> {
                         if (RESPONSE_PARAMS.contains(rawName)) {
                             continue;
@@ -83,6 +86,44 @@ public final class SearchRequestParser {
             countOnly = true;
         }
         return new SearchQuery(resourceType, criteria, sort, count, offset, total, countOnly);
+    }
+
+    public boolean supportsType(String resourceType) {
+        return registry.supportsType(resourceType);
+    }
+
+    /** The {@code _include} and {@code _revinclude} parameters of a search of {@code resourceType}. */
+    public List<Include> parseIncludes(String resourceType, Map<String, List<String>> parameters) {
+        List<Include> includes = new ArrayList<>();
+        for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
+            String name = entry.getKey();
+            if (!name.startsWith("_include") && !name.startsWith("_revinclude")) {
+                continue;
+            }
+            boolean reverse = name.startsWith("_revinclude");
+            boolean iterate = name.endsWith(":iterate");
+            for (String value : entry.getValue()) {
+                String[] parts = value.split(":");
+                if (parts.length < 2 || parts.length > 3 || parts[1].equals("*")) {
+                    throw new InvalidRequestException(name + " takes SourceType:parameter[:TargetType], not " + value);
+                }
+                String source = parts[0];
+                if (!reverse && !iterate && !source.equals(resourceType)) {
+                    throw new InvalidRequestException("_include " + value + " must start with " + resourceType
+                            + " (use _include:iterate for included resources)");
+                }
+                SearchParamDef param = registry.find(source, parts[1])
+                        .filter(p -> p.type() == SearchParamType.REFERENCE)
+                        .orElseThrow(() -> new InvalidRequestException(name + " " + value + ": " + source
+                                + " has no reference search parameter " + parts[1]));
+                String target = parts.length == 3 ? parts[2] : null;
+                if (target != null && !param.targets().isEmpty() && !param.targets().contains(target)) {
+                    throw new InvalidRequestException(name + " " + value + ": " + parts[1] + " cannot point to " + target);
+                }
+                includes.add(new Include(source, param, target, reverse, iterate));
+            }
+        }
+        return includes;
     }
 
     private Criterion parseCriterion(String resourceType, String rawName, String rawValue, String serverBase,

@@ -192,6 +192,39 @@ class SearchIT {
     }
 
     @Test
+    void includesAndRevIncludesAddTheConnectedResourcesOnce() {
+        Bundle withPlan = search("ServiceRequest?identifier=" + SYSTEM + "|sr&_include=ServiceRequest:based-on"
+                + "&_include=ServiceRequest:performer&_revinclude=Task:based-on");
+        assertThat(withPlan.getEntry()).extracting(e -> e.getSearch().getMode().toCode() + " "
+                        + e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+                .containsExactlyInAnyOrder("match " + referral, "include " + plan, "include " + peer,
+                        "include " + taskRef());
+        assertThat(withPlan.getTotal()).as("includes are not counted as matches").isEqualTo(1);
+
+        // :iterate goes one more level: the CarePlan's care team, reached through the included plan
+        Bundle iterated = search("ServiceRequest?identifier=" + SYSTEM + "|sr&_include=ServiceRequest:based-on"
+                + "&_include:iterate=CarePlan:care-team");
+        assertThat(iterated.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless()
+                .getValue()).contains(careTeam);
+
+        Bundle messages = search("Patient?_id=" + new IdType(patient).getIdPart() + "&_revinclude=Communication:subject");
+        assertThat(messages.getEntry()).filteredOn(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE)
+                .hasSize(4);
+    }
+
+    @Test
+    void invalidIncludesAre400() {
+        assertThat(FhirServer.get("/ServiceRequest?_include=ServiceRequest:status").statusCode()).isEqualTo(400);
+        assertThat(FhirServer.get("/ServiceRequest?_include=Task:owner").statusCode()).isEqualTo(400);
+        assertThat(FhirServer.get("/ServiceRequest?_include=ServiceRequest:*").statusCode()).isEqualTo(400);
+    }
+
+    private static String taskRef() {
+        Bundle tasks = search("Task?identifier=" + SYSTEM + "|task");
+        return tasks.getEntryFirstRep().getResource().getIdElement().toUnqualifiedVersionless().getValue();
+    }
+
+    @Test
     void postSearchMatchesGetSearch() {
         java.net.http.HttpResponse<String> response = FhirServer.send("POST", "/Communication/_search",
                 "application/x-www-form-urlencoded", "sender=" + peer + "&_summary=count");
