@@ -75,18 +75,41 @@ final class SearchSql {
                 or = " OR ";
             }
             where.append(')');
+        } else if (criterion instanceof SearchQuery.ChainCriterion chain) {
+            // the reference points to a current resource t that matches the chained criterion for its type
+            where.append("r.pk IN (SELECT c.res_pk FROM idx_reference c JOIN res t ON t.res_type = c.target_type"
+                    + " AND t.res_id = c.target_id WHERE c.res_type = ").append(bind(resourceType))
+                    .append(" AND c.param = ").append(bind(chain.reference().name()))
+                    .append(" AND t.deleted = FALSE AND (");
+            String or = "";
+            for (ParamCriterion target : chain.targets()) {
+                where.append(or).append("(t.res_type = ").append(bind(target.param().resourceType())).append(" AND ");
+                appendParam(target.param().resourceType(), target, "t");
+                where.append(')');
+                or = " OR ";
+            }
+            where.append("))");
+        } else if (criterion instanceof SearchQuery.HasCriterion has) {
+            // some current resource s of the source type refers to r through the parameter and matches
+            where.append("EXISTS (SELECT 1 FROM idx_reference h JOIN res s ON s.pk = h.res_pk WHERE h.res_type = ")
+                    .append(bind(has.reference().resourceType())).append(" AND h.param = ")
+                    .append(bind(has.reference().name()))
+                    .append(" AND h.target_type = r.res_type AND h.target_id = r.res_id AND s.deleted = FALSE AND ");
+            appendParam(has.reference().resourceType(), has.source(), "s");
+            where.append(')');
         } else {
-            appendParam(resourceType, (ParamCriterion) criterion);
+            appendParam(resourceType, (ParamCriterion) criterion, "r");
         }
     }
 
-    private void appendParam(String resourceType, ParamCriterion criterion) {
+    /** The criterion on the resource row {@code row} (an alias of table res). */
+    private void appendParam(String resourceType, ParamCriterion criterion, String row) {
         String table = table(criterion.param().type());
         String name = criterion.param().name();
         if (criterion.modifier() == Modifier.MISSING) {
             boolean missing = ((MissingValue) criterion.anyOf().get(0)).missing();
             where.append(missing ? "NOT " : "").append("EXISTS (SELECT 1 FROM ").append(table)
-                    .append(" i WHERE i.res_pk = r.pk AND i.param = ").append(bind(name)).append(')');
+                    .append(" i WHERE i.res_pk = ").append(row).append(".pk AND i.param = ").append(bind(name)).append(')');
             return;
         }
         StringBuilder values = new StringBuilder("(");
@@ -98,10 +121,11 @@ final class SearchSql {
         values.append(')');
         if (criterion.modifier() == Modifier.NOT) {
             // :not matches resources with no value equal to any of the given ones, including those with no value at all
-            where.append("NOT EXISTS (SELECT 1 FROM ").append(table).append(" i WHERE i.res_pk = r.pk AND i.param = ")
+            where.append("NOT EXISTS (SELECT 1 FROM ").append(table).append(" i WHERE i.res_pk = ").append(row)
+                    .append(".pk AND i.param = ")
                     .append(bind(name)).append(" AND ").append(values).append(')');
         } else {
-            where.append("r.pk IN (SELECT i.res_pk FROM ").append(table).append(" i WHERE i.res_type = ")
+            where.append(row).append(".pk IN (SELECT i.res_pk FROM ").append(table).append(" i WHERE i.res_type = ")
                     .append(bind(resourceType)).append(" AND i.param = ").append(bind(name)).append(" AND ")
                     .append(values).append(')');
         }

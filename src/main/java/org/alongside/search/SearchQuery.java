@@ -24,7 +24,8 @@ public record SearchQuery(String resourceType, List<Criterion> criteria, List<So
     }
 
     /** One criterion of the search. */
-    public sealed interface Criterion permits IdCriterion, LastUpdatedCriterion, ParamCriterion {
+    public sealed interface Criterion permits IdCriterion, LastUpdatedCriterion, ParamCriterion, ChainCriterion,
+            HasCriterion {
     }
 
     /** {@code _id}: any of the given logical ids. */
@@ -37,6 +38,20 @@ public record SearchQuery(String resourceType, List<Criterion> criteria, List<So
 
     /** An indexed parameter with optional modifier and alternative values. */
     public record ParamCriterion(SearchParamDef param, Modifier modifier, List<Value> anyOf) implements Criterion {
+    }
+
+    /**
+     * A chained parameter ({@code subject:Patient.identifier=x}): the reference {@code reference} points to a
+     * resource that matches one of {@code targets} (one criterion per possible target type).
+     */
+    public record ChainCriterion(SearchParamDef reference, List<ParamCriterion> targets) implements Criterion {
+    }
+
+    /**
+     * A reverse chain ({@code _has:Communication:subject:category=x}): some {@code sourceType} resource whose
+     * {@code reference} points to the resource matches {@code source}.
+     */
+    public record HasCriterion(SearchParamDef reference, ParamCriterion source) implements Criterion {
     }
 
     public enum Modifier { NONE, MISSING, NOT, EXACT, CONTAINS, TYPE }

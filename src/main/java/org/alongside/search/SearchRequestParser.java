@@ -128,12 +128,16 @@ public final class SearchRequestParser {
 
     private Criterion parseCriterion(String resourceType, String rawName, String rawValue, String serverBase,
                                      boolean lenient) {
+        if (rawName.startsWith("_has:")) {
+            return parseHas(resourceType, rawName, rawValue, serverBase);
+        }
+        int dot = rawName.indexOf('.');
+        if (dot > 0) {
+            return parseChain(resourceType, rawName.substring(0, dot), rawName.substring(dot + 1), rawValue, serverBase);
+        }
         int colon = rawName.indexOf(':');
         String name = colon < 0 ? rawName : rawName.substring(0, colon);
         String modifierText = colon < 0 ? null : rawName.substring(colon + 1);
-        if (name.contains(".")) {
-            throw new InvalidRequestException("Chained search parameter " + rawName + " is not supported");
-        }
         List<String> values = SearchValues.splitOr(rawValue);
         if (values.isEmpty()) {
             throw new InvalidRequestException("Search parameter " + rawName + " has no value");
@@ -176,6 +180,63 @@ public final class SearchRequestParser {
                 return new ParamCriterion(param, modifier, parsed);
             }
         }
+    }
+
+    /** {@code reference[:Type].param=value}: one level of chaining. */
+    private Criterion parseChain(String resourceType, String referencePart, String chained, String rawValue,
+                                 String serverBase) {
+        if (chained.contains(".")) {
+            throw new InvalidRequestException("Only one level of chaining is supported: " + referencePart + "." + chained);
+        }
+        int colon = referencePart.indexOf(':');
+        String name = colon < 0 ? referencePart : referencePart.substring(0, colon);
+        String typeModifier = colon < 0 ? null : referencePart.substring(colon + 1);
+        SearchParamDef reference = registry.find(resourceType, name)
+                .filter(p -> p.type() == SearchParamType.REFERENCE)
+                .orElseThrow(() -> new InvalidRequestException("Chained parameter " + referencePart + "." + chained
+                        + ": " + resourceType + " has no reference parameter " + name));
+        List<String> candidates = typeModifier != null ? List.of(typeModifier)
+                : reference.targets().stream().filter(registry::supportsType).sorted().toList();
+        List<ParamCriterion> targets = new ArrayList<>();
+        for (String target : candidates) {
+            if (!reference.targets().isEmpty() && !reference.targets().contains(target)) {
+                throw new InvalidRequestException(name + " cannot point to " + target);
+            }
+            if (registry.find(target, chained.split(":")[0]).isPresent()) {
+                Criterion inner = parseCriterion(target, chained, rawValue, serverBase, false);
+                if (!(inner instanceof ParamCriterion param)) {
+                    throw new InvalidRequestException("Chaining to " + chained + " is not supported");
+                }
+                targets.add(param);
+            }
+        }
+        if (targets.isEmpty()) {
+            throw new InvalidRequestException("No type that " + resourceType + "." + name + " points to has a search "
+                    + "parameter " + chained);
+        }
+        return new SearchQuery.ChainCriterion(reference, targets);
+    }
+
+    /** {@code _has:SourceType:reference:param=value}: one level of reverse chaining. */
+    private Criterion parseHas(String resourceType, String rawName, String rawValue, String serverBase) {
+        String[] parts = rawName.split(":", 4);
+        if (parts.length != 4 || parts[3].startsWith("_has")) {
+            throw new InvalidRequestException(rawName + ": expected _has:SourceType:reference:parameter (one level)");
+        }
+        String source = parts[1];
+        if (!registry.supportsType(source)) {
+            throw new InvalidRequestException(rawName + ": unknown resource type " + source);
+        }
+        SearchParamDef reference = registry.find(source, parts[2])
+                .filter(p -> p.type() == SearchParamType.REFERENCE
+                        && (p.targets().isEmpty() || p.targets().contains(resourceType)))
+                .orElseThrow(() -> new InvalidRequestException(rawName + ": " + source + "." + parts[2]
+                        + " is not a reference parameter that can point to " + resourceType));
+        Criterion inner = parseCriterion(source, parts[3], rawValue, serverBase, false);
+        if (!(inner instanceof ParamCriterion param)) {
+            throw new InvalidRequestException(rawName + ": _has on " + parts[3] + " is not supported");
+        }
+        return new SearchQuery.HasCriterion(reference, param);
     }
 
     private Value parseValue(SearchParamDef param, Modifier modifier, String modifierText, String value,

@@ -213,6 +213,21 @@ class SearchIT {
     }
 
     @Test
+    void chainedAndReverseChainedParameters() {
+        // messages whose subject is the patient with identifier p1 (one level of chaining, with and without type)
+        assertThat(messages("subject:Patient.identifier=" + SYSTEM + "|p1"))
+                .containsExactlyInAnyOrder("msg-1", "msg-3", "msg-5", "msg-7");
+        assertThat(messages("subject.identifier=" + SYSTEM + "|p2")).containsExactlyInAnyOrder("msg-2", "msg-4", "msg-6");
+        // patients that an in-progress message is about
+        Bundle patients = search("Patient?identifier=" + SYSTEM + "|p1," + SYSTEM + "|p2"
+                + "&_has:Communication:subject:status=in-progress");
+        assertThat(patients.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless()
+                .getValue()).containsExactly(patient);
+        assertThat(search("CarePlan?care-team.participant=" + peer).getEntry()).hasSize(1);
+        assertThat(FhirServer.get("/Communication?subject.organization.name=x").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void invalidIncludesAre400() {
         assertThat(FhirServer.get("/ServiceRequest?_include=ServiceRequest:status").statusCode()).isEqualTo(400);
         assertThat(FhirServer.get("/ServiceRequest?_include=Task:owner").statusCode()).isEqualTo(400);

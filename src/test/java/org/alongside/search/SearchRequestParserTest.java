@@ -479,11 +479,36 @@ class SearchRequestParserTest {
     }
 
     @Test
-    void chainedParameterIsRefused() {
-        assertRefused("Communication", "subject.name", "Smith");
-        assertRefused("Communication", "subject:Patient.name", "Smith");
-        assertThatThrownBy(() -> parser.parse("Communication", params("subject.name", "Smith"), BASE, true))
-                .isInstanceOf(InvalidRequestException.class);
+    void oneLevelOfChainingIsParsedPerTargetType() {
+        SearchQuery query = parser.parse("Communication", params("subject:Patient.name", "Smith"), BASE, false);
+        SearchQuery.ChainCriterion chain = (SearchQuery.ChainCriterion) query.criteria().get(0);
+        assertThat(chain.reference().name()).isEqualTo("subject");
+        assertThat(chain.targets()).extracting(t -> t.param().resourceType()).containsExactly("Patient");
+        assertThat(chain.targets().get(0).param().name()).isEqualTo("name");
+
+        // without a type: every target type of subject (Patient, Group...) that this server holds and that has name
+        SearchQuery untyped = parser.parse("Communication", params("subject.name", "Smith"), BASE, false);
+        assertThat(((SearchQuery.ChainCriterion) untyped.criteria().get(0)).targets())
+                .extracting(t -> t.param().resourceType()).containsExactly("Patient");
+    }
+
+    @Test
+    void deeperChainsAndChainsThroughNonReferencesAreRefused() {
+        assertRefused("Communication", "subject.organization.name", "Clinic");
+        assertRefused("Communication", "status.name", "x");
+        assertRefused("Communication", "subject:Patient.nonsense", "x");
+        assertRefused("Communication", "subject:Encounter.name", "x");
+    }
+
+    @Test
+    void reverseChainIsParsed() {
+        SearchQuery query = parser.parse("Patient", params("_has:Communication:subject:status", "completed"), BASE,
+                false);
+        SearchQuery.HasCriterion has = (SearchQuery.HasCriterion) query.criteria().get(0);
+        assertThat(has.reference().resourceType()).isEqualTo("Communication");
+        assertThat(has.source().param().name()).isEqualTo("status");
+        assertRefused("Patient", "_has:Communication:status:status", "completed");
+        assertRefused("Patient", "_has:Communication:subject", "completed");
     }
 
     @Test
