@@ -3,6 +3,7 @@ package org.alongside.fhir;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Instant;
 import java.util.Date;
@@ -45,9 +46,9 @@ public class MentorshipOperations {
                          @OperationParam(name = "peer", min = 1, max = 1) Reference peer,
                          @OperationParam(name = "assigner", min = 1, max = 1) Reference assigner,
                          @OperationParam(name = "start", max = 1) DateType start,
-                         @OperationParam(name = "note", max = 1) StringType note) {
+                         @OperationParam(name = "note", max = 1) StringType note, RequestDetails request) {
         return written(assignments.assign(carePlan.getIdPart(), peer, assigner, dateOrToday(start), text(note))
-                .written());
+                .written(), request);
     }
 
     /** Ends the current peer's assignment (reason "transferred") and assigns another, atomically. */
@@ -57,9 +58,9 @@ public class MentorshipOperations {
                            @OperationParam(name = "to", min = 1, max = 1) Reference to,
                            @OperationParam(name = "assigner", min = 1, max = 1) Reference assigner,
                            @OperationParam(name = "date", max = 1) DateType date,
-                           @OperationParam(name = "note", max = 1) StringType note) {
+                           @OperationParam(name = "note", max = 1) StringType note, RequestDetails request) {
         return written(assignments.transfer(carePlan.getIdPart(), from, to, assigner, dateOrToday(date), text(note))
-                .written());
+                .written(), request);
     }
 
     /** Ends a peer's assignment with a reason from the end-reason code system. */
@@ -69,15 +70,15 @@ public class MentorshipOperations {
                       @OperationParam(name = "reason", min = 1, max = 1) Coding reason,
                       @OperationParam(name = "assigner", min = 1, max = 1) Reference assigner,
                       @OperationParam(name = "date", max = 1) DateType date,
-                      @OperationParam(name = "note", max = 1) StringType note) {
+                      @OperationParam(name = "note", max = 1) StringType note, RequestDetails request) {
         return written(assignments.end(carePlan.getIdPart(), peer, reason, assigner, dateOrToday(date), text(note))
-                .written());
+                .written(), request);
     }
 
     /** Therapy and peer support of one plan on one timeline, with a summary first. */
     @Operation(name = "$side-by-side", type = CarePlan.class, idempotent = true)
-    public Bundle sideBySide(@IdParam IdType carePlan) {
-        return sideBySide.view(carePlan.getIdPart(), Instant.now());
+    public Bundle sideBySide(@IdParam IdType carePlan, RequestDetails request) {
+        return sideBySide.view(carePlan.getIdPart(), Instant.now(), request.getFhirServerBase());
     }
 
     /** Records a peer support session (one patient, or several for a group session). */
@@ -94,7 +95,7 @@ public class MentorshipOperations {
             @OperationParam(name = "whatWasDone", max = 1) StringType whatWasDone,
             @OperationParam(name = "response", max = 1) StringType response,
             @OperationParam(name = "nextSteps", max = 1) StringType nextSteps,
-            @OperationParam(name = "clientKey", max = 1) StringType clientKey) {
+            @OperationParam(name = "clientKey", max = 1) StringType clientKey, RequestDetails request) {
         if (start.getValue() == null || end.getValue() == null) {
             throw new InvalidRequestException("start and end are required");
         }
@@ -102,14 +103,15 @@ public class MentorshipOperations {
                 end.getValue(), SessionService.Modality.of(text(modality)), text(location),
                 focus == null ? List.of() : focus, goals == null ? List.of() : goals, text(whatWasDone),
                 text(response), text(nextSteps), text(clientKey));
-        return written(sessions.record(note));
+        return written(sessions.record(note), request);
     }
 
-    private static Bundle written(List<IBaseResource> resources) {
+    private static Bundle written(List<IBaseResource> resources, RequestDetails request) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         bundle.setId(UUID.randomUUID().toString());
         for (IBaseResource resource : resources) {
-            bundle.addEntry().setFullUrl(resource.getIdElement().toUnqualifiedVersionless().getValue())
+            bundle.addEntry().setFullUrl(request.getFhirServerBase() + "/"
+                            + resource.getIdElement().toUnqualifiedVersionless().getValue())
                     .setResource((Resource) resource);
         }
         return bundle;

@@ -37,7 +37,7 @@ import org.hl7.fhir.r4.model.Task;
 
 /**
  * The clinician's view of one care plan: therapy and peer support on one timeline. Answers a Bundle
- * (collection) whose first entry is a Parameters "summary" (last contact, days since, sessions and units this
+ * (collection) whose first entry is a Parameters summary (last contact, days since, sessions and units this
  * month, current peer mentors), then the CarePlan and its goals, then every clinical and peer-support record
  * in time order.
  */
@@ -51,7 +51,8 @@ public class SideBySideService {
     @Inject
     SearchRequestParser parser;
 
-    public Bundle view(String carePlanId, Instant now) {
+    /** @param serverBase this server's base URL, for the entries' absolute fullUrls */
+    public Bundle view(String carePlanId, Instant now, String serverBase) {
         CarePlan plan = (CarePlan) store.read("CarePlan", carePlanId);
         String planRef = "CarePlan/" + carePlanId;
         StoreQueries queries = new StoreQueries(store, parser);
@@ -97,12 +98,13 @@ public class SideBySideService {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         bundle.setId(UUID.randomUUID().toString());
         bundle.setTimestamp(Date.from(now));
-        bundle.addEntry().setResource(summary(sessions, timeline.values(), peerAssignments, requests, now));
-        bundle.addEntry().setFullUrl(planRef).setResource(plan);
-        goals.forEach(goal -> bundle.addEntry().setFullUrl(ref(goal)).setResource(goal));
+        Parameters summary = summary(sessions, timeline.values(), peerAssignments, requests, now);
+        bundle.addEntry().setFullUrl("urn:uuid:" + summary.getIdElement().getIdPart()).setResource(summary);
+        bundle.addEntry().setFullUrl(serverBase + "/" + planRef).setResource(plan);
+        goals.forEach(goal -> bundle.addEntry().setFullUrl(serverBase + "/" + ref(goal)).setResource(goal));
         timeline.values().stream()
                 .sorted(Comparator.comparing(SideBySideService::when, Comparator.nullsLast(Comparator.naturalOrder())))
-                .forEach(r -> bundle.addEntry().setFullUrl(ref(r)).setResource(r));
+                .forEach(r -> bundle.addEntry().setFullUrl(serverBase + "/" + ref(r)).setResource(r));
         return bundle;
     }
 
@@ -138,7 +140,7 @@ public class SideBySideService {
             }
         }
         Parameters summary = new Parameters();
-        summary.setId("summary");
+        summary.setId(UUID.randomUUID().toString()); // computed, not stored: identified by a urn:uuid fullUrl
         if (lastContact != null) {
             summary.addParameter().setName("lastContact").setValue(new DateTimeType(Date.from(lastContact)));
             summary.addParameter("daysSinceLastContact", (int) ChronoUnit.DAYS.between(lastContact, now));
