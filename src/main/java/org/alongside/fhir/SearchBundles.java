@@ -97,7 +97,9 @@ public class SearchBundles {
         }
         Instant since = single(params, "_since") == null ? null : DateRange.parse(single(params, "_since"))
                 .orElseThrow(() -> new InvalidRequestException("_since must be a FHIR instant")).low();
-        int count = (int) Math.min(number(params, "_count", defaultCount), maxCount);
+        String countText = single(params, "_count");
+        int count = Math.min(countText == null ? defaultCount : SearchRequestParser.nonNegative("_count", countText),
+                maxCount);
         String cursorText = single(params, HISTORY_CURSOR);
         HistoryPage.Cursor cursor = cursorText == null ? null : HistoryPage.Cursor.parse(cursorText)
                 .orElseThrow(() -> new InvalidRequestException("Invalid " + HISTORY_CURSOR + " value: " + cursorText));
@@ -187,21 +189,5 @@ public class SearchBundles {
     private static String single(Map<String, String[]> params, String name) {
         String[] values = params.get(name);
         return values == null || values.length == 0 ? null : values[0];
-    }
-
-    private static long number(Map<String, String[]> params, String name, long fallback) {
-        String text = single(params, name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(text);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new InvalidRequestException(name + " must be a non-negative integer, not " + text);
     }
 }

@@ -374,7 +374,8 @@ public final class SearchRequestParser {
         };
     }
 
-    private static int nonNegative(String name, String value) {
+    /** A non-negative integer parameter ({@code _count}, {@code _offset}); 400 otherwise. */
+    public static int nonNegative(String name, String value) {
         try {
             int n = Integer.parseInt(value);
             if (n >= 0) {

@@ -5,6 +5,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
 import ca.uhn.fhir.util.UrlUtil;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -110,8 +111,7 @@ public class BundleProcessor {
                 case POST -> existingMatch(request).orElseGet(() -> UUID.randomUUID().toString());
                 case PUT -> request.conditional()
                         ? singleMatch(request.type(), request.query(), "conditional update", false)
-                        .orElseGet(() -> request.resource().getIdElement().hasIdPart()
-                                ? request.resource().getIdElement().getIdPart() : UUID.randomUUID().toString())
+                        .orElseGet(() -> logicalIdOf(request.resource()).orElseGet(() -> UUID.randomUUID().toString()))
                         : request.id();
                 default -> null;
             };
@@ -202,8 +202,18 @@ public class BundleProcessor {
                     throw new InvalidRequestException("The resource id " + bodyId.getIdPart()
                             + " differs from the id in the request URL " + request.id());
                 }
-                WriteResult result = store.update(request.type(), id, request.resource(),
-                        request.conditional() ? Optional.empty() : request.ifMatch());
+                WriteResult result;
+                if (request.conditional()) {
+                    // evaluated again under the type lock; other entries already point at the id chosen earlier
+                    request.resource().setId(request.type() + "/" + id);
+                    result = store.updateMatching(condition(request.type(), request.query()), request.resource());
+                    if (!result.id().equals(id)) {
+                        throw new ResourceVersionConflictException("A resource matching " + request.type() + "?"
+                                + request.query() + " was stored concurrently; nothing was written. Retry.");
+                    }
+                } else {
+                    result = store.update(request.type(), id, request.resource(), request.ifMatch());
+                }
                 return written(result, result.created() ? "201 Created" : "200 OK", returnResources);
             }
             case GET, HEAD -> {
@@ -399,6 +409,16 @@ public class BundleProcessor {
             wrapped.setOperationOutcome(e.getOperationOutcome());
         }
         return wrapped;
+    }
+
+    /** The resource's own logical id, unless it has none or it is a placeholder (HAPI copies urn fullUrls there). */
+    private static Optional<String> logicalIdOf(IBaseResource resource) {
+        String value = resource.getIdElement().getValue();
+        String id = resource.getIdElement().getIdPart();
+        if (value == null || value.startsWith("urn:") || id == null || !id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+            return Optional.empty();
+        }
+        return Optional.of(id);
     }
 
     private static long versionOf(IBaseResource resource) {

@@ -76,6 +76,34 @@ class TransactionIT {
     }
 
     @Test
+    void conditionalUpdatesAndDeletesInsideATransaction() {
+        String system = FhirServer.uniqueSystem();
+        client.create().resource(message(system, "Patient/x")).execute();
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        bundle.addEntry().setFullUrl("urn:uuid:3f2d7c1a-9a8b-4c6d-8e7f-1a2b3c4d5e6f").setResource(patient(system))
+                .getRequest().setMethod(HTTPVerb.PUT).setUrl("Patient?identifier=" + system + "|p");
+        bundle.addEntry().setResource(message(system + "-new", "urn:uuid:3f2d7c1a-9a8b-4c6d-8e7f-1a2b3c4d5e6f"))
+                .getRequest().setMethod(HTTPVerb.POST).setUrl("Communication");
+        bundle.addEntry().getRequest().setMethod(HTTPVerb.DELETE).setUrl("Communication?identifier=" + system + "|m");
+
+        Bundle first = client.transaction().withBundle(bundle).execute();
+        String patientRef = first.getEntry().get(0).getResponse().getLocation().replaceAll("/_history/.*", "");
+        assertThat(first.getEntry().get(0).getResponse().getStatus()).startsWith("201");
+        assertThat(((Communication) first.getEntry().get(1).getResource()).getSubject().getReference())
+                .isEqualTo(patientRef);
+        assertThat(first.getEntry().get(2).getResponse().getStatus()).startsWith("204");
+        assertThat(count("Communication", system)).isZero();
+
+        // the same conditional PUT again updates the patient it created
+        Bundle update = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        update.addEntry().setResource(patient(system)).getRequest().setMethod(HTTPVerb.PUT)
+                .setUrl("Patient?identifier=" + system + "|p");
+        Bundle second = client.transaction().withBundle(update).execute();
+        assertThat(second.getEntry().get(0).getResponse().getLocation()).startsWith(patientRef + "/_history/");
+        assertThat(count("Patient", system)).isEqualTo(1);
+    }
+
+    @Test
     void aFailingLastEntryRollsBackTheWholeTransaction() {
         String system = FhirServer.uniqueSystem();
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
