@@ -74,6 +74,15 @@ public class SearchBundles {
             bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
         }
+        if (query.keysetPaging()) {
+            // unsorted: pages follow the storage key, so writes between two pages never shift them
+            bundle.addLink().setRelation("self").setUrl(pageLink(request, "_cursor",
+                    query.afterKey() == null ? null : query.afterKey().toString()));
+            if (page.hasMore()) {
+                bundle.addLink().setRelation("next").setUrl(pageLink(request, "_cursor", page.lastKey().toString()));
+            }
+            return bundle;
+        }
         bundle.addLink().setRelation("self").setUrl(pageLink(request, "_offset",
                 query.offset() > 0 ? Integer.toString(query.offset()) : null));
         if (page.hasMore()) {

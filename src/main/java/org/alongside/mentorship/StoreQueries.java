@@ -30,19 +30,21 @@ final class StoreQueries {
             params.computeIfAbsent(nameValuePairs[i], k -> new ArrayList<>()).add(nameValuePairs[i + 1]);
         }
         List<T> results = new ArrayList<>();
-        int offset = 0;
+        Long after = null;
         while (true) {
             Map<String, List<String>> page = new LinkedHashMap<>(params);
             page.put("_count", List.of(Integer.toString(PAGE)));
-            page.put("_offset", List.of(Integer.toString(offset)));
             page.put("_total", List.of("none"));
+            if (after != null) {
+                page.put("_cursor", List.of(after.toString()));
+            }
             SearchQuery query = parser.parse(type, page, null, false);
             SearchPage result = store.search(query);
             result.resources().forEach(r -> results.add(resultClass.cast(r)));
             if (!result.hasMore()) {
                 return results;
             }
-            offset += PAGE;
+            after = result.lastKey();
         }
     }
 }

@@ -205,19 +205,21 @@ public class JpaResourceStore implements ResourceStore {
             total = ((Number) nativeQuery(SearchSql.count(query)).getSingleResult()).intValue();
         }
         if (query.countOnly()) {
-            return new SearchPage(List.of(), total, false);
+            return new SearchPage(List.of(), total, false, null);
         }
         @SuppressWarnings("unchecked")
-        List<Object> contents = nativeQuery(SearchSql.selectContent(query))
-                .setFirstResult(query.offset())
+        List<Object[]> rows = nativeQuery(SearchSql.selectContent(query))
+                .setFirstResult(query.afterKey() != null ? 0 : query.offset())
                 .setMaxResults(query.count() + 1)
                 .getResultList();
-        boolean hasMore = contents.size() > query.count();
+        boolean hasMore = rows.size() > query.count();
         List<IBaseResource> resources = new ArrayList<>();
-        for (Object content : contents.subList(0, Math.min(contents.size(), query.count()))) {
-            resources.add(parse(content.toString()));
+        Long lastKey = null;
+        for (Object[] row : rows.subList(0, Math.min(rows.size(), query.count()))) {
+            lastKey = ((Number) row[0]).longValue();
+            resources.add(parse(row[1].toString()));
         }
-        return new SearchPage(resources, total, hasMore);
+        return new SearchPage(resources, total, hasMore, lastKey);
     }
 
     @Override

@@ -43,10 +43,14 @@ final class SearchSql {
         return new Statement("SELECT r.pk FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
     }
 
+    /** Key and content of the matches; a keyset page starts after {@link SearchQuery#afterKey()}. */
     static Statement selectContent(SearchQuery query) {
         SearchSql sql = new SearchSql().filter(query);
+        if (query.afterKey() != null) {
+            sql.where.append(" AND r.pk > ").append(sql.bind(query.afterKey()));
+        }
         String order = sql.orderBy(query.sort());
-        return new Statement("SELECT r.content FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
+        return new Statement("SELECT r.pk, r.content FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
     }
 
     static Statement count(SearchQuery query) {

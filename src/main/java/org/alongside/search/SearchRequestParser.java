@@ -55,6 +55,7 @@ public final class SearchRequestParser {
         List<SortKey> sort = List.of();
         int count = defaultCount;
         int offset = 0;
+        Long afterKey = null;
         TotalMode total = TotalMode.ACCURATE;
         boolean countOnly = false;
 
@@ -64,6 +65,7 @@ public final class SearchRequestParser {
                 switch (rawName) {
                     case "_count" -> count = Math.min(nonNegative(rawName, rawValue), maxCount);
                     case "_offset" -> offset = nonNegative(rawName, rawValue);
+                    case "_cursor" -> afterKey = cursor(rawValue);
                     case "_sort" -> sort = parseSort(resourceType, rawValue);
                     case "_total" -> total = parseTotal(rawValue);
                     case "_summary" -> countOnly = countOnly || rawValue.equals("count");
@@ -85,7 +87,10 @@ public final class SearchRequestParser {
         if (count == 0) {
             countOnly = true;
         }
-        return new SearchQuery(resourceType, criteria, sort, count, offset, total, countOnly);
+        if (afterKey != null && !sort.isEmpty()) {
+            throw new InvalidRequestException("_cursor pages an unsorted search; a sorted one pages with _offset");
+        }
+        return new SearchQuery(resourceType, criteria, sort, count, offset, afterKey, total, countOnly);
     }
 
     public boolean supportsType(String resourceType) {
@@ -372,6 +377,14 @@ public final class SearchRequestParser {
             case "accurate", "estimate" -> TotalMode.ACCURATE;
             default -> throw new InvalidRequestException("_total must be none, estimate or accurate, not " + value);
         };
+    }
+
+    private static long cursor(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("Invalid _cursor value: " + value);
+        }
     }
 
     /** A non-negative integer parameter ({@code _count}, {@code _offset}); 400 otherwise. */

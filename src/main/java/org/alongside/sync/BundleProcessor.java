@@ -303,7 +303,7 @@ public class BundleProcessor {
     private Optional<String> singleMatch(String type, String query, String what, boolean required) {
         SearchQuery condition = condition(type, query);
         SearchPage page = store.search(new SearchQuery(condition.resourceType(), condition.criteria(),
-                condition.sort(), 2, 0, SearchQuery.TotalMode.NONE, false));
+                condition.sort(), 2, 0, null, SearchQuery.TotalMode.NONE, false));
         if (page.resources().size() > 1) {
             throw new PreconditionFailedException(what + " " + type + "?" + query + " matches several resources");
         }

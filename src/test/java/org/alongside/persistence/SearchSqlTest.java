@@ -230,7 +230,7 @@ class SearchSqlTest {
     @Test
     void descendingSortIsDescNullsLast() {
         SearchSql.Statement statement = SearchSql.selectContent(query("Communication", "_sort", "-sent"));
-        assertThat(statement.sql()).startsWith("SELECT r.content FROM res r WHERE ");
+        assertThat(statement.sql()).startsWith("SELECT r.pk, r.content FROM res r WHERE ");
         assertThat(statement.sql()).contains("ORDER BY (SELECT MAX(s.high_ts) FROM idx_date s")
                 .contains(") DESC NULLS LAST").endsWith(", r.pk ASC");
         assertThat(boundAt(statement, "s.param = ")).isEqualTo("sent");
@@ -269,5 +269,14 @@ class SearchSqlTest {
                 "category", "urn:sys|", "_id", "c1,c2", "_lastUpdated", "lt2025", "_sort", "-sent,_id"));
         assertPlaceholdersMatchParams(statement);
         assertThat(statement.params()).hasSize(19);
+    }
+
+    @Test
+    void unsortedPagesStartAfterTheCursorKeyAsABoundParameter() {
+        SearchSql.Statement statement = SearchSql.selectContent(query("Communication", "status", "completed",
+                "_cursor", "4711"));
+        assertThat(statement.sql()).contains("r.pk > ?").endsWith("ORDER BY r.pk ASC");
+        assertThat(statement.params()).contains(4711L);
+        assertThat(statement.sql()).doesNotContain("4711");
     }
 }
