@@ -35,6 +35,15 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.request.max-nesting-depth", defaultValue = "100")
     int maxNestingDepth;
 
+    /**
+     * Seconds a change feed ({@code _history?_sort=_lastUpdated}) holds back the newest versions, so that
+     * a transaction that stamped its versions earlier but commits later is never skipped. Must exceed the
+     * longest transaction (server.xml sets the transaction timeout to 120 s) plus clock skew between instances.
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.sync.settle-seconds", defaultValue = "150")
+    int changeFeedSettleSeconds;
+
     /** Most entries a transaction or batch Bundle may carry. */
     @Inject
     @ConfigProperty(name = "alongside.bundle.max-entries", defaultValue = "1000")
@@ -86,6 +95,10 @@ public class AlongsideConfig {
 
     public int maxNestingDepth() {
         return maxNestingDepth;
+    }
+
+    public int changeFeedSettleSeconds() {
+        return changeFeedSettleSeconds;
     }
 
     public int maxBundleEntries() {

@@ -74,7 +74,8 @@ public class AlongsideFhirServlet extends RestfulServer {
         String version = getClass().getPackage().getImplementationVersion();
 
         SearchBundles searchBundles = new SearchBundles(store, searchParser,
-                new IncludeResolver(store, searchParser, indexExtractor), config.defaultCount(), config.maxCount());
+                new IncludeResolver(store, searchParser, indexExtractor), config.defaultCount(), config.maxCount(),
+                config.changeFeedSettleSeconds());
         List<IResourceProvider> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             providers.add(new ResourceTypeProvider(fhirContext.getResourceDefinition(type).getImplementingClass(),

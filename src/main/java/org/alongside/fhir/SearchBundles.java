@@ -36,17 +36,20 @@ public class SearchBundles {
     /** Request attribute telling {@link ResponseShaping} that the Bundle must carry no total. */
     static final String OMIT_TOTAL = "alongside.omitTotal";
     private static final String HISTORY_CURSOR = "_cursor";
-    private static final Set<String> HISTORY_PARAMS = Set.of("_since", "_count", HISTORY_CURSOR, "_format",
+    private static final Set<String> HISTORY_PARAMS = Set.of("_since", "_count", HISTORY_CURSOR, "_sort", "_format",
             "_pretty", "_summary", "_elements");
 
     private final ResourceStore store;
     private final SearchRequestParser parser;
     private final IncludeResolver includeResolver;
+    /** How long a change feed waits before it hands out a version (see HistoryRequest#settledBefore). */
+    private final int settleSeconds;
     private final int defaultCount;
     private final int maxCount;
 
     SearchBundles(ResourceStore store, SearchRequestParser parser, IncludeResolver includeResolver, int defaultCount,
-                  int maxCount) {
+                  int maxCount, int settleSeconds) {
+        this.settleSeconds = settleSeconds;
         this.store = store;
         this.parser = parser;
         this.includeResolver = includeResolver;
@@ -101,7 +104,7 @@ public class SearchBundles {
         for (String name : params.keySet()) {
             if (!HISTORY_PARAMS.contains(name)) {
                 throw new InvalidRequestException("History does not support parameter " + name
-                        + "; supported: _since, _count");
+                        + "; supported: _since, _count, _sort=_lastUpdated");
             }
         }
         Instant since = single(params, "_since") == null ? null : DateRange.parse(single(params, "_since"))
@@ -115,7 +118,14 @@ public class SearchBundles {
         if (count == 0) {
             count = 1;
         }
-        HistoryPage page = store.history(new HistoryRequest(type, id, since, count, cursor));
+        String sort = single(params, "_sort");
+        if (sort != null && !sort.equals("_lastUpdated") && !sort.equals("-_lastUpdated")) {
+            throw new InvalidRequestException("History sorts by _lastUpdated (change feed, oldest first) or "
+                    + "-_lastUpdated (the default, newest first), not " + sort);
+        }
+        boolean changeFeed = "_lastUpdated".equals(sort);
+        HistoryPage page = store.history(new HistoryRequest(type, id, since, count, cursor, changeFeed,
+                changeFeed ? Instant.now().minusSeconds(settleSeconds) : null));
         request.setAttribute(OMIT_TOTAL, Boolean.TRUE);
 
         Bundle bundle = newBundle(Bundle.BundleType.HISTORY);

@@ -235,10 +235,16 @@ public class JpaResourceStore implements ResourceStore {
         if (request.since() != null) {
             jpql.append(" AND v.lastUpdated >= :since");
         }
+        String past = request.changeFeed() ? ">" : "<";
         if (request.before() != null) {
-            jpql.append(" AND (v.lastUpdated < :beforeTime OR (v.lastUpdated = :beforeTime AND v.pk < :beforeKey))");
+            jpql.append(" AND (v.lastUpdated ").append(past).append(" :beforeTime OR (v.lastUpdated = :beforeTime AND v.pk ")
+                    .append(past).append(" :beforeKey))");
         }
-        jpql.append(" ORDER BY v.lastUpdated DESC, v.pk DESC");
+        if (request.settledBefore() != null) {
+            jpql.append(" AND v.lastUpdated < :settled");
+        }
+        String direction = request.changeFeed() ? " ASC" : " DESC";
+        jpql.append(" ORDER BY v.lastUpdated").append(direction).append(", v.pk").append(direction);
         TypedQuery<VersionRow> query = em.createQuery(jpql.toString(), VersionRow.class);
         if (request.type() != null) {
             query.setParameter("type", request.type());
@@ -253,6 +259,9 @@ public class JpaResourceStore implements ResourceStore {
             query.setParameter("beforeTime", request.before().lastUpdated());
             query.setParameter("beforeKey", request.before().key());
         }
+        if (request.settledBefore() != null) {
+            query.setParameter("settled", request.settledBefore());
+        }
         List<VersionRow> rows = query.setMaxResults(request.count() + 1).getResultList();
         boolean hasMore = rows.size() > request.count();
         List<HistoryPage.Entry> entries = new ArrayList<>();
@@ -260,8 +269,12 @@ public class JpaResourceStore implements ResourceStore {
             entries.add(new HistoryPage.Entry(row.getType(), row.getResourceId(), row.getVersionId(),
                     row.getLastUpdated(), row.getMethod(), row.getContent() == null ? null : parse(row.getContent())));
         }
-        VersionRow last = rows.get(Math.min(rows.size(), request.count()) - 1);
-        HistoryPage.Cursor next = hasMore ? new HistoryPage.Cursor(last.getLastUpdated(), last.getPk()) : null;
+        HistoryPage.Cursor next = null;
+        // a change feed always hands back where it stopped: following the link later picks up new changes
+        if (!rows.isEmpty() && (hasMore || request.changeFeed())) {
+            VersionRow last = rows.get(Math.min(rows.size(), request.count()) - 1);
+            next = new HistoryPage.Cursor(last.getLastUpdated(), last.getPk());
+        }
         return new HistoryPage(entries, next);
     }
 
