@@ -2,7 +2,6 @@ package org.alongside.fhir;
 
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.util.UrlUtil;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -154,12 +153,7 @@ public class SearchBundles {
 
     /** Parses a conditional URL ({@code Type?params} or {@code params}) as a strict search. */
     SearchQuery parseCondition(String type, String condition, RequestDetails request) {
-        String query = condition.contains("?") ? condition.substring(condition.indexOf('?') + 1) : condition;
-        Map<String, List<String>> params = parameters(UrlUtil.parseQueryString(query));
-        if (params.isEmpty()) {
-            throw new InvalidRequestException("The condition '" + condition + "' has no search parameters");
-        }
-        return parser.parse(type, params, request.getFhirServerBase(), false);
+        return parser.parseCondition(type, condition, request.getFhirServerBase());
     }
 
     private static Bundle newBundle(Bundle.BundleType type) {

@@ -1,6 +1,7 @@
 package org.alongside.search;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.util.UrlUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,32 @@ public final class SearchRequestParser {
 
     public boolean supportsType(String resourceType) {
         return registry.supportsType(resourceType);
+    }
+
+    /**
+     * Parses the condition of a conditional write or reference ({@code Type?params} or just {@code params}) as a
+     * strict search; 400 when it names no parameter.
+     */
+    public SearchQuery parseCondition(String resourceType, String condition, String serverBase) {
+        Map<String, List<String>> params = queryParameters(conditionQuery(condition));
+        if (params.isEmpty()) {
+            throw new InvalidRequestException("The condition '" + condition + "' has no search parameters");
+        }
+        return parse(resourceType, params, serverBase, false);
+    }
+
+    /** The query part of a condition: what follows {@code Type?}, or all of it. */
+    public static String conditionQuery(String condition) {
+        return condition.contains("?") ? condition.substring(condition.indexOf('?') + 1) : condition;
+    }
+
+    /** A URL query string as parameter lists, decoded. */
+    public static Map<String, List<String>> queryParameters(String query) {
+        Map<String, List<String>> params = new java.util.LinkedHashMap<>();
+        if (query != null && !query.isBlank()) {
+            UrlUtil.parseQueryString(query).forEach((name, values) -> params.put(name, java.util.Arrays.asList(values)));
+        }
+        return params;
     }
 
     /** The {@code _include} and {@code _revinclude} parameters of a search of {@code resourceType}. */

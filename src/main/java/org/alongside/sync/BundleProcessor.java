@@ -7,11 +7,9 @@ import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.util.ResourceReferenceInfo;
-import ca.uhn.fhir.util.UrlUtil;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -122,7 +120,7 @@ public class BundleProcessor {
                 }
                 // a conditional reference with a conditional create's exact condition means that entry's resource
                 if (request.ifNoneExist() != null) {
-                    idsByFullUrl.put(request.type() + "?" + stripType(request.ifNoneExist()), request.type() + "/" + id);
+                    idsByFullUrl.put(request.type() + "?" + SearchRequestParser.conditionQuery(request.ifNoneExist()), request.type() + "/" + id);
                 }
             }
         }
@@ -219,7 +217,7 @@ public class BundleProcessor {
             case GET, HEAD -> {
                 Resource found;
                 if (request.id() == null) {
-                    Map<String, List<String>> params = queryParameters(request.query());
+                    Map<String, List<String>> params = SearchRequestParser.queryParameters(request.query());
                     SearchPage page = store.search(parser.parse(request.type(), params, serverBase, false));
                     Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET);
                     searchset.setId(UUID.randomUUID().toString());
@@ -296,7 +294,7 @@ public class BundleProcessor {
     /** For a conditional create: the id of the single existing match, if there is one. */
     private Optional<String> existingMatch(Request request) {
         return request.ifNoneExist() == null ? Optional.empty()
-                : singleMatch(request.type(), stripType(request.ifNoneExist()), "If-None-Exist", false);
+                : singleMatch(request.type(), SearchRequestParser.conditionQuery(request.ifNoneExist()), "If-None-Exist", false);
     }
 
     /** The id of the one resource a condition matches; empty for none (unless required); 412 for several. */
@@ -317,11 +315,7 @@ public class BundleProcessor {
     }
 
     private SearchQuery condition(String type, String query) {
-        Map<String, List<String>> params = queryParameters(stripType(query));
-        if (params.isEmpty()) {
-            throw new InvalidRequestException("The condition " + type + "?" + query + " has no search parameters");
-        }
-        return parser.parse(type, params, null, false);
+        return parser.parseCondition(type, query, null);
     }
 
     private void resolveReferences(Request request, Map<String, String> idsByFullUrl, String serverBase) {
@@ -431,17 +425,5 @@ public class BundleProcessor {
         } catch (NumberFormatException e) {
             throw new InvalidRequestException("Entry " + index + ": If-Match must be a version ETag, not " + etag);
         }
-    }
-
-    private static String stripType(String condition) {
-        return condition.contains("?") ? condition.substring(condition.indexOf('?') + 1) : condition;
-    }
-
-    private static Map<String, List<String>> queryParameters(String query) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        if (query != null && !query.isBlank()) {
-            UrlUtil.parseQueryString(query).forEach((name, values) -> params.put(name, Arrays.asList(values)));
-        }
-        return params;
     }
 }
