@@ -96,8 +96,7 @@ function PendingPanel({ ctx, onlyFor }) {
     <ul class="plain">
       ${items.map((item) => html`<li class="pending-item" data-pending=${item.type}>
         <span class="badge badge-pending">${item.error ? t("outbox.refused") : t("outbox.waiting")}</span>
-        <span>${t(item.type === "session" ? "outbox.session" : "outbox.message", { name: item.summary?.name || "" })}{" "}
-          · ${formatDateTime(item.summary?.when || item.queuedAt)}</span>
+        <span>${t(item.type === "session" ? "outbox.session" : "outbox.message", { name: item.summary?.name || "" })}${" · "}${formatDateTime(item.summary?.when || item.queuedAt)}</span>
         ${item.error && html`<p class="notice notice-error">${item.error}</p>
           <div class="row">
             <button type="button" onClick=${() => ctx.flush({ retryRefused: true })}>${t("common.retry")}</button>

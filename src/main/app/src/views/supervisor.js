@@ -49,7 +49,15 @@ export function SupervisorApp({ client, identity }) {
   }, [client, identity.fhirUser]);
   useEffect(() => { load(); }, []);
 
-  const done = async (text) => { setNotice({ type: "ok", text }); go({ page: "queue" }); await load(); };
+  const done = async (text, encounterId, returnedTask) => {
+    // show the outcome at once (signed notes leave the queue, returned ones move to their list), then reload
+    setState((s) => ({ ...s, items: s.items
+      .filter((i) => returnedTask || i.encounter.id !== encounterId)
+      .map((i) => (i.encounter.id === encounterId && returnedTask ? { ...i, returned: returnedTask } : i)) }));
+    setNotice({ type: "ok", text });
+    go({ page: "queue" });
+    await load();
+  };
 
   if (error && !state) return html`<main id="main"><${PageTitle}>${t("supervisor.queue")}<//><p class="notice notice-error" role="alert">${error}</p></main>`;
   if (!state) return html`<main id="main"><${PageTitle}>${t("supervisor.queue")}<//><${Loading} /></main>`;
@@ -115,7 +123,7 @@ function Review({ client, identity, item, supervisorRole, onBack, onDone }) {
     };
     try {
       await post(client, "Provenance", provenance);
-      await onDone(t("supervisor.cosigned"));
+      await onDone(t("supervisor.cosigned"), e.id, null);
     } catch (err) {
       setNotice({ type: "error", text: err.message });
       setBusy(false);
@@ -135,8 +143,8 @@ function Review({ client, identity, item, supervisorRole, onBack, onDone }) {
       note: [{ text: comment.trim(), time: now() }],
     };
     try {
-      await post(client, "Task", task);
-      await onDone(t("supervisor.returnedDone"));
+      const created = await post(client, "Task", task);
+      await onDone(t("supervisor.returnedDone"), e.id, created && created.resourceType === "Task" ? created : task);
     } catch (err) {
       setNotice({ type: "error", text: err.message });
       setBusy(false);

@@ -112,6 +112,12 @@ class PeerJourneyIT {
         browser.click(By.cssSelector("[data-focus=goal-setting]"));
         browser.click(By.cssSelector("[data-focus=belonging]"));
         assertThat(browser.await(By.cssSelector("[data-focus=belonging]")).getAttribute("aria-pressed")).isEqualTo("true");
+        // chips work from the keyboard: Space toggles the focused one
+        WebElement crisis = browser.await(By.cssSelector("[data-focus=crisis-support]"));
+        crisis.sendKeys(org.openqa.selenium.Keys.SPACE);
+        browser.waiting().until(d -> "true".equals(crisis.getAttribute("aria-pressed")));
+        crisis.sendKeys(org.openqa.selenium.Keys.SPACE);
+        browser.waiting().until(d -> "false".equals(crisis.getAttribute("aria-pressed")));
         browser.click(By.cssSelector("input[data-goal='" + maria + "-goal']"));
         browser.type(By.id("what"), "Planned the job-centre visit together");
         browser.type(By.id("response"), "Looked forward to it");
