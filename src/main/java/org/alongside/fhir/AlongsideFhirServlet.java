@@ -17,6 +17,10 @@ import org.alongside.mentorship.SessionService;
 import org.alongside.mentorship.SideBySideService;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchRequestParser;
+import org.alongside.audit.AuditInterceptor;
+import org.alongside.audit.AuditStore;
+import org.alongside.security.OperationAccess;
+import org.alongside.store.RecordAccess;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.WriteChecks;
 import org.alongside.sync.BundleProcessor;
@@ -66,6 +70,18 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient SearchIndexExtractor indexExtractor;
 
+    @Inject
+    transient RecordAccess recordAccess;
+
+    @Inject
+    transient OperationAccess operationAccess;
+
+    @Inject
+    transient AuditStore auditStore;
+
+    @Inject
+    transient AuditInterceptor auditInterceptor;
+
     @Override
     protected void initialize() {
         setFhirContext(fhirContext);
@@ -75,21 +91,25 @@ public class AlongsideFhirServlet extends RestfulServer {
 
         SearchBundles searchBundles = new SearchBundles(store, searchParser,
                 new IncludeResolver(store, searchParser, indexExtractor), config.defaultCount(), config.maxCount(),
-                config.changeFeedSettleSeconds());
+                config.changeFeedSettleSeconds(), recordAccess);
         List<IResourceProvider> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             providers.add(new ResourceTypeProvider(fhirContext.getResourceDefinition(type).getImplementingClass(),
-                    type, store, searchBundles, writeChecks, validator));
+                    type, store, searchBundles, writeChecks, validator, recordAccess));
         }
         for (Class<? extends MetadataResource> type : ConformanceResourceProvider.TYPES) {
             providers.add(new ConformanceResourceProvider(type, conformance));
         }
+        providers.add(new AuditEventProvider(auditStore, recordAccess, config.defaultCount(), config.maxCount()));
         setResourceProviders(providers);
+        registerProvider(new DisclosureAccounting(auditStore, recordAccess, config.maxCount()));
         registerProvider(new SystemProvider(searchBundles, bundleProcessor));
         registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService));
 
         registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));
+        registerInterceptor(auditInterceptor);
+        registerInterceptor(operationAccess);
         registerInterceptor(new ResponseShaping());
         registerInterceptor(new ErrorMasking());
         registerInterceptor(new CapabilityStatementCustomizer(registry, conformance, version == null ? "dev" : version));

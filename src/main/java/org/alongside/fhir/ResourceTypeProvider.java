@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Optional;
 import org.alongside.conformance.ProfileValidator;
 import org.alongside.conformance.ValidationResult;
+import org.alongside.store.RecordAccess;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.WriteChecks;
 import org.alongside.store.WriteResult;
@@ -36,16 +37,19 @@ public class ResourceTypeProvider implements IResourceProvider {
     private final ResourceStore store;
     private final SearchBundles searchBundles;
     private final WriteChecks writeChecks;
+    private final RecordAccess access;
     private final ProfileValidator validator;
 
     ResourceTypeProvider(Class<? extends IBaseResource> resourceClass, String typeName, ResourceStore store,
-                         SearchBundles searchBundles, WriteChecks writeChecks, ProfileValidator validator) {
+                         SearchBundles searchBundles, WriteChecks writeChecks, ProfileValidator validator,
+                         RecordAccess access) {
         this.validator = validator;
         this.resourceClass = resourceClass;
         this.typeName = typeName;
         this.store = store;
         this.searchBundles = searchBundles;
         this.writeChecks = writeChecks;
+        this.access = access;
     }
 
     @Override
@@ -55,23 +59,31 @@ public class ResourceTypeProvider implements IResourceProvider {
 
     @Read(version = true)
     public IBaseResource read(@IdParam IdType id) {
-        if (id.hasVersionIdPart()) {
-            return store.readVersion(typeName, id.getIdPart(), versionNumber(id.getVersionIdPart()));
-        }
-        return store.read(typeName, id.getIdPart());
+        IBaseResource resource = id.hasVersionIdPart()
+                ? store.readVersion(typeName, id.getIdPart(), versionNumber(id.getVersionIdPart()))
+                : store.read(typeName, id.getIdPart());
+        access.checkRead(resource);
+        return resource;
     }
 
     @Create
     public MethodOutcome create(@ResourceParam IBaseResource resource, @ConditionalUrlParam String ifNoneExist,
                                 RequestDetails request) {
         writeChecks.apply(resource);
-        return outcome(store.create(resource, Optional.ofNullable(ifNoneExist)
-                .map(condition -> searchBundles.parseCondition(typeName, condition, request))));
+        WriteResult result = store.create(resource, Optional.ofNullable(ifNoneExist)
+                .map(condition -> searchBundles.parseCondition(typeName, condition, request)));
+        if (!result.created()) {
+            access.checkRead(result.resource()); // a match found by If-None-Exist is returned: it must be visible
+        }
+        return outcome(result);
     }
 
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam IBaseResource resource,
                                 @ConditionalUrlParam String condition, RequestDetails request) {
+        if (condition != null) {
+            access.checkConditionalWrite(typeName, false);
+        }
         writeChecks.apply(resource);
         if (condition != null) {
             return outcome(store.updateMatching(searchBundles.parseCondition(typeName, condition, request), resource));
@@ -83,6 +95,11 @@ public class ResourceTypeProvider implements IResourceProvider {
 
     @Delete
     public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String condition, RequestDetails request) {
+        if (condition != null) {
+            access.checkConditionalWrite(typeName, true);
+        } else {
+            access.checkDelete(store.read(typeName, id.getIdPart()));
+        }
         WriteResult result = condition != null
                 ? store.deleteMatching(searchBundles.parseCondition(typeName, condition, request))
                 : store.delete(typeName, id.getIdPart(), ifMatch(request));

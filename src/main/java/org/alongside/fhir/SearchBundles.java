@@ -18,6 +18,7 @@ import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.HistoryPage;
 import org.alongside.store.HistoryRequest;
+import org.alongside.store.RecordAccess;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.SearchPage;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -45,10 +46,12 @@ public class SearchBundles {
     private final int settleSeconds;
     private final int defaultCount;
     private final int maxCount;
+    private final RecordAccess access;
 
     SearchBundles(ResourceStore store, SearchRequestParser parser, IncludeResolver includeResolver, int defaultCount,
-                  int maxCount, int settleSeconds) {
+                  int maxCount, int settleSeconds, RecordAccess access) {
         this.settleSeconds = settleSeconds;
+        this.access = access;
         this.store = store;
         this.parser = parser;
         this.includeResolver = includeResolver;
@@ -60,7 +63,9 @@ public class SearchBundles {
         Map<String, List<String>> params = parameters(request.getParameters());
         SearchQuery query = parser.parse(type, params, request.getFhirServerBase(), isLenient(request));
         List<Include> includes = parser.parseIncludes(type, params);
-        SearchPage page = store.search(query);
+        // only what the caller may see is searched, so totals and pages never count anything else
+        SearchPage page = access.restrict(query).map(store::search).orElseGet(() -> new SearchPage(List.of(),
+                query.total() == SearchQuery.TotalMode.ACCURATE || query.countOnly() ? 0 : null, false, null));
         Bundle bundle = newBundle(Bundle.BundleType.SEARCHSET);
         if (page.total() != null) {
             bundle.setTotal(page.total());
@@ -72,7 +77,8 @@ public class SearchBundles {
             bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
-        for (IBaseResource resource : includeResolver.resolve(page.resources(), includes)) {
+        for (IBaseResource resource : includeResolver.resolve(page.resources(), includes).stream()
+                .filter(access::canRead).toList()) {
             bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
         }
@@ -99,6 +105,10 @@ public class SearchBundles {
     }
 
     Bundle history(String type, String id, RequestDetails request) {
+        access.checkListing(type);
+        if (id != null && !access.seesAllOf(type)) {
+            access.checkRead(store.read(type, id));
+        }
         Map<String, String[]> params = request.getParameters();
         for (String name : params.keySet()) {
             if (!HISTORY_PARAMS.contains(name)) {
@@ -130,6 +140,9 @@ public class SearchBundles {
         Bundle bundle = newBundle(Bundle.BundleType.HISTORY);
         String base = request.getFhirServerBase();
         for (HistoryPage.Entry version : page.entries()) {
+            if (version.resource() == null ? !access.seesAllOf(version.type()) : !access.canRead(version.resource())) {
+                continue; // not the caller's to see; the cursor still moves past it
+            }
             BundleEntryComponent entry = bundle.addEntry();
             String versionless = version.type() + "/" + version.id();
             entry.setFullUrl(base + "/" + versionless);

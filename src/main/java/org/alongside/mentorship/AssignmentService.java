@@ -27,6 +27,7 @@ import org.alongside.config.AlongsideConfig;
 import org.alongside.conformance.ConformanceResources;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
+import org.alongside.store.StoreQueries;
 import org.alongside.store.WriteChecks;
 import org.alongside.store.WriteResult;
 import org.hl7.fhir.instance.model.api.IBaseResource;

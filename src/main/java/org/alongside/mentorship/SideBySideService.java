@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
+import org.alongside.store.StoreQueries;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Communication;

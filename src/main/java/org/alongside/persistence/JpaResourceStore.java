@@ -52,6 +52,10 @@ public class JpaResourceStore implements ResourceStore {
     EntityManager em;
 
     @Inject
+    @jakarta.enterprise.inject.Any
+    jakarta.enterprise.inject.Instance<org.alongside.store.WriteObserver> observers;
+
+    @Inject
     FhirContext fhirContext;
 
     @Inject
@@ -294,6 +298,7 @@ public class JpaResourceStore implements ResourceStore {
         }
         em.persist(new VersionRow(row, method));
         index(row, resource);
+        observers.forEach(o -> o.written(type, row.getResourceId(), version, method, resource));
         return new WriteResult(resource, type, row.getResourceId(), version, created);
     }
 
@@ -304,6 +309,7 @@ public class JpaResourceStore implements ResourceStore {
         row.setCurrent(row.getVersionId() + 1, nextTimestamp(row), true, null);
         em.persist(new VersionRow(row, "DELETE"));
         clearIndex(row);
+        observers.forEach(o -> o.written(row.getType(), row.getResourceId(), row.getVersionId(), "DELETE", null));
         return new WriteResult(null, row.getType(), row.getResourceId(), row.getVersionId(), false);
     }
 

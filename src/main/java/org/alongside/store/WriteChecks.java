@@ -36,8 +36,9 @@ public class WriteChecks {
         return ordered;
     }
 
-    /** Validation goes last; everything else keeps its name order. */
+    /** Access goes first (403 before any rule), validation last; everything else keeps its name order. */
     private static int rank(WriteCheck check) {
-        return check.getClass().getSimpleName().contains("Validation") ? 1 : 0;
+        String name = check.getClass().getSimpleName();
+        return name.startsWith("Access") ? -1 : name.contains("Validation") ? 1 : 0;
     }
 }

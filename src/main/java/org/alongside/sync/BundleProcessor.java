@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
+import org.alongside.store.RecordAccess;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.SearchPage;
 import org.alongside.store.WriteChecks;
@@ -56,6 +57,9 @@ public class BundleProcessor {
 
     @Inject
     WriteChecks writeChecks;
+
+    @Inject
+    RecordAccess access;
 
     @Inject
     FhirContext fhirContext;
@@ -170,6 +174,11 @@ public class BundleProcessor {
                                                  boolean returnResources, boolean inTransaction) {
         switch (request.method()) {
             case DELETE -> {
+                if (request.conditional()) {
+                    access.checkConditionalWrite(request.type(), true);
+                } else {
+                    access.checkDelete(store.read(request.type(), request.id()));
+                }
                 WriteResult result = request.conditional()
                         ? store.deleteMatching(condition(request.type(), request.query()))
                         : store.delete(request.type(), request.id(), request.ifMatch());
@@ -183,17 +192,24 @@ public class BundleProcessor {
                 if (ifNoneExist.isPresent()) {
                     Optional<String> existing = inTransaction ? existingMatch(request) : Optional.empty();
                     if (existing.isPresent() && existing.get().equals(id)) {
+                        access.checkRead(store.read(request.type(), id));
                         return written(new WriteResult(store.read(request.type(), id), request.type(), id,
                                 versionOf(store.read(request.type(), id)), false), "200 OK", returnResources);
                     }
                     if (!inTransaction) {
                         WriteResult result = store.create(request.resource(), ifNoneExist);
+                        if (!result.created()) {
+                            access.checkRead(result.resource());
+                        }
                         return written(result, result.created() ? "201 Created" : "200 OK", returnResources);
                     }
                 }
                 return written(store.createWithId(request.resource(), id, ifNoneExist), "201 Created", returnResources);
             }
             case PUT -> {
+                if (request.conditional()) {
+                    access.checkConditionalWrite(request.type(), false);
+                }
                 writeChecks.apply(request.resource());
                 IdType bodyId = (IdType) request.resource().getIdElement();
                 if (!request.conditional() && bodyId.hasIdPart() && !bodyId.getIdPart().equals(request.id())) {
@@ -218,7 +234,9 @@ public class BundleProcessor {
                 Resource found;
                 if (request.id() == null) {
                     Map<String, List<String>> params = SearchRequestParser.queryParameters(request.query());
-                    SearchPage page = store.search(parser.parse(request.type(), params, serverBase, false));
+                    SearchQuery query = parser.parse(request.type(), params, serverBase, false);
+                    SearchPage page = access.restrict(query).map(store::search)
+                            .orElseGet(() -> new SearchPage(List.of(), null, false, null));
                     Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET);
                     searchset.setId(UUID.randomUUID().toString());
                     if (page.total() != null) {
@@ -231,6 +249,9 @@ public class BundleProcessor {
                     found = (Resource) store.readVersion(request.type(), request.id(), Long.parseLong(request.version()));
                 } else {
                     found = (Resource) store.read(request.type(), request.id());
+                }
+                if (!(found instanceof Bundle)) {
+                    access.checkRead(found);
                 }
                 BundleEntryResponseComponent response = new BundleEntryResponseComponent().setStatus("200 OK");
                 if (!(found instanceof Bundle)) {

@@ -162,6 +162,7 @@ public final class FhirBenchmark {
     /** The data one target server sees: the ids it created, the patients and roles they point at. */
     private final class Workload {
         private final String fhirBase;
+        private final String token;
         private final String identifierSystem;
         private final ThreadLocal<IGenericClient> clients;
         private final List<String> patientIds = new ArrayList<>();
@@ -171,8 +172,10 @@ public final class FhirBenchmark {
         Workload(String fhirBase, String runId) {
             this.fhirBase = fhirBase;
             this.identifierSystem = "urn:alongside:benchmark:" + runId;
+            this.token = devToken(fhirBase.replaceAll("/fhir$", ""));
             this.clients = ThreadLocal.withInitial(() -> {
                 IGenericClient client = fhir.newRestfulGenericClient(this.fhirBase);
+                client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token));
                 client.setEncoding(EncodingEnum.JSON);
                 client.setPrettyPrint(false);
                 return client;
@@ -453,6 +456,26 @@ public final class FhirBenchmark {
             Thread.sleep(1000);
         }
         throw new IllegalStateException("Server at " + baseUrl + " did not become ready in 240 s");
+    }
+
+    /** An EHR-system token from the benchmark server's development authorization server. */
+    static String devToken(String baseUrl) {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(baseUrl + "/auth/dev-token?role=ehr-system")).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"")
+                    .matcher(body);
+            if (!m.find()) {
+                throw new IllegalStateException("No development token from " + baseUrl);
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private int status(String url) throws IOException, InterruptedException {

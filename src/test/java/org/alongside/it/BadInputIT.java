@@ -289,6 +289,7 @@ class BadInputIT {
         String system = FhirServer.uniqueSystem();
         byte[] body = largePatient(system).getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create(FhirServer.fhirBase() + "/Patient"))
+                .header("Authorization", "Bearer " + FhirServer.systemToken())
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", JSON)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)))
                 .build();
@@ -306,6 +307,7 @@ class BadInputIT {
             gzip.write(largePatient(system).getBytes(StandardCharsets.UTF_8));
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(FhirServer.fhirBase() + "/Patient"))
+                .header("Authorization", "Bearer " + FhirServer.systemToken())
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", JSON).header("Content-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(compressed.toByteArray()))
                 .build();

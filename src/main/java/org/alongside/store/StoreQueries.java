@@ -1,4 +1,4 @@
-package org.alongside.mentorship;
+package org.alongside.store;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,25 +6,23 @@ import java.util.List;
 import java.util.Map;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
-import org.alongside.store.ResourceStore;
-import org.alongside.store.SearchPage;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /** Searches the store with FHIR search syntax from inside the server (same parser and rules as REST). */
-final class StoreQueries {
+public final class StoreQueries {
 
     private static final int PAGE = 500;
 
     private final ResourceStore store;
     private final SearchRequestParser parser;
 
-    StoreQueries(ResourceStore store, SearchRequestParser parser) {
+    public StoreQueries(ResourceStore store, SearchRequestParser parser) {
         this.store = store;
         this.parser = parser;
     }
 
     /** Every match of {@code type?name=value&...}; pairs are name, value, name, value... */
-    <T extends IBaseResource> List<T> all(String type, Class<T> resultClass, String... nameValuePairs) {
+    public <T extends IBaseResource> List<T> all(String type, Class<T> resultClass, String... nameValuePairs) {
         Map<String, List<String>> params = new LinkedHashMap<>();
         for (int i = 0; i < nameValuePairs.length; i += 2) {
             params.computeIfAbsent(nameValuePairs[i], k -> new ArrayList<>()).add(nameValuePairs[i + 1]);

@@ -1,0 +1,44 @@
+package org.alongside.audit;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What is learnt about one HTTP request while it is served, for its audit event: what kind of interaction
+ * it was, on what, which records it wrote or returned and whose they are. One per request, on its thread.
+ */
+public final class AuditNotes {
+
+    private static final ThreadLocal<AuditNotes> CURRENT = new ThreadLocal<>();
+
+    final String requestId;
+    final String clientAddress;
+    final String httpMethod;
+    String interaction;
+    String action;
+    String resourceType;
+    String operation;
+    String query;
+    final Set<String> references = new LinkedHashSet<>();
+    final Set<String> patients = new LinkedHashSet<>();
+    /** Events already recorded inside committed write transactions. */
+    int recordedInTransactions;
+
+    AuditNotes(String requestId, String clientAddress, String httpMethod) {
+        this.requestId = requestId;
+        this.clientAddress = clientAddress;
+        this.httpMethod = httpMethod;
+    }
+
+    public static AuditNotes current() {
+        return CURRENT.get();
+    }
+
+    static void begin(AuditNotes notes) {
+        CURRENT.set(notes);
+    }
+
+    static void end() {
+        CURRENT.remove();
+    }
+}

@@ -1,0 +1,113 @@
+package org.alongside.audit;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.alongside.security.AccessGuard;
+import org.alongside.security.Caller;
+import org.alongside.security.RequestAccess;
+import org.alongside.security.Role;
+import org.alongside.store.WriteObserver;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+
+/**
+ * Records one audit event per audited interaction. Writes are recorded inside their own transaction (the
+ * event is stored just before commit, so it commits with the write or not at all); everything else, and
+ * every refused or failed request, is recorded when the request completes, in a transaction of its own.
+ * A batch Bundle runs each entry in its own transaction, so each committed entry is an event of its own.
+ */
+@ApplicationScoped
+public class AuditTrail implements WriteObserver {
+
+    private static final Logger LOG = Logger.getLogger(AuditTrail.class.getName());
+    private static final Object TRANSACTION_KEY = AuditTrail.class;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
+    @Inject
+    AuditStore store;
+
+    @Inject
+    AccessGuard guard;
+
+    /** A write inside a request: collect it into the event of its transaction, stored before commit. */
+    @Override
+    public void written(String type, String id, long version, String method, IBaseResource resource) {
+        AuditNotes notes = AuditNotes.current();
+        if (notes == null) {
+            return; // start-up or background work: not a caller's interaction
+        }
+        @SuppressWarnings("unchecked")
+        TransactionWrites writes = (TransactionWrites) transactions.getResource(TRANSACTION_KEY);
+        if (writes == null) {
+            writes = new TransactionWrites(notes, RequestAccess.current());
+            transactions.putResource(TRANSACTION_KEY, writes);
+            transactions.registerInterposedSynchronization(writes);
+        }
+        writes.references.add(type + "/" + id + "/_history/" + version);
+        if (resource != null) {
+            writes.patients.addAll(guard.patientsOf(resource));
+        } else if ("Patient".equals(type)) {
+            writes.patients.add(id);
+        }
+    }
+
+    /** At the end of a request: record it unless its writes already were (and it did not fail after them). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void completed(AuditNotes notes, Caller caller, int status) {
+        if (notes.recordedInTransactions > 0 && status < 400) {
+            return;
+        }
+        // records leave the program when an outside system (an EHR) reads them
+        boolean disclosure = status < 400 && "R".equals(notes.action) && caller != null
+                && caller.has(Role.EHR_SYSTEM) && !notes.patients.isEmpty();
+        AuditEvent event = AuditEvents.build(notes, caller, status, notes.references, notes.patients, disclosure);
+        store.append(event, notes.requestId, new ArrayList<>(notes.references), new ArrayList<>(notes.patients));
+    }
+
+    /** The writes of one transaction of one request, stored as one event just before that transaction commits. */
+    private final class TransactionWrites implements Synchronization {
+        private final AuditNotes notes;
+        private final Caller caller;
+        private final Set<String> references = new LinkedHashSet<>();
+        private final Set<String> patients = new LinkedHashSet<>();
+
+        TransactionWrites(AuditNotes notes, RequestAccess access) {
+            this.notes = notes;
+            this.caller = access == null ? null : access.caller();
+        }
+
+        @Override
+        public void beforeCompletion() {
+            if (transactions.getRollbackOnly()) {
+                return;
+            }
+            AuditEvent event = AuditEvents.build(notes, caller, 200, references, patients, false);
+            List<String> refs = new ArrayList<>(references);
+            store.append(event, notes.requestId, refs, new ArrayList<>(patients));
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+                notes.recordedInTransactions++;
+                notes.references.addAll(references);
+                notes.patients.addAll(patients);
+            } else if (LOG.isLoggable(Level.FINE)) {
+                LOG.fine("A write transaction rolled back; its audit event went with it");
+            }
+        }
+    }
+}

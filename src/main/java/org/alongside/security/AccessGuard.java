@@ -1,0 +1,269 @@
+package org.alongside.security;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.alongside.index.IndexedValues;
+import org.alongside.index.SearchIndexExtractor;
+import org.alongside.search.SearchParamRegistry;
+import org.alongside.search.SearchQuery;
+import org.alongside.search.SearchRequestParser;
+import org.alongside.store.ResourceStore;
+import org.alongside.store.StoreQueries;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CareTeam;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+
+/**
+ * Decides, per request, what the caller may do: scope (SMART), role ({@link AccessRules}), whose records
+ * (the patients on whose active care teams the caller serves, or everyone for EHR systems) and, for peer
+ * specialists' logs, authorship. Every refusal is a 403 with a reason that names no patient data.
+ */
+@ApplicationScoped
+public class AccessGuard {
+
+    @Inject
+    ResourceStore store;
+
+    @Inject
+    SearchRequestParser parser;
+
+    @Inject
+    SearchParamRegistry registry;
+
+    @Inject
+    SearchIndexExtractor extractor;
+
+    /** May the caller do this interaction on this type at all? Returns the scope context that allows it. */
+    public ScopeSet.Context requireInteraction(RequestAccess access, String type, Interaction interaction) {
+        Caller caller = access.caller();
+        if (AccessRules.kindOf(type) == AccessRules.Kind.CONFORMANCE
+                && (interaction == Interaction.READ || interaction == Interaction.SEARCH)) {
+            return ScopeSet.Context.SYSTEM;
+        }
+        ScopeSet.Context context = caller.scopes().widestPermitting(type, interaction).orElseThrow(() ->
+                forbidden("The token's scopes do not allow " + name(interaction) + " on " + type));
+        if (!AccessRules.roleAllows(caller.roles(), type, interaction)) {
+            throw forbidden("Role " + roles(caller) + " may not " + name(interaction) + " " + type);
+        }
+        return context;
+    }
+
+    /** Whose records the caller may touch with a grant in the given scope context. */
+    public PatientScope patientScope(RequestAccess access, ScopeSet.Context context) {
+        Caller caller = access.caller();
+        PatientScope base = context == ScopeSet.Context.SYSTEM || caller.seesAllPatients()
+                ? PatientScope.EVERYONE : access.reach(this::resolveReach);
+        if (context == ScopeSet.Context.PATIENT) {
+            return caller.launchPatient().map(p -> base.narrowTo(stripType(p))).orElse(PatientScope.of(Set.of()));
+        }
+        return base;
+    }
+
+    /** Checks one record against the caller: interaction, whose record it is, and authorship of peer logs. */
+    public void requireRecord(RequestAccess access, IBaseResource resource, Interaction interaction) {
+        String type = resource.fhirType();
+        ScopeSet.Context context = requireInteraction(access, type, interaction);
+        if (AccessRules.kindOf(type) != AccessRules.Kind.PATIENT_DATA) {
+            return;
+        }
+        if (!patientScope(access, context).covers(patientsOf(resource))) {
+            throw forbidden("This " + type + " belongs to a person outside the caller's care relationships");
+        }
+        Caller caller = access.caller();
+        boolean write = interaction == Interaction.CREATE || interaction == Interaction.UPDATE
+                || interaction == Interaction.DELETE;
+        if (write && !caller.seesAllPatients() && !caller.has(Role.CLINICIAN)) {
+            Set<String> authors = authorsOf(resource);
+            if (!authors.isEmpty() || !"Goal".equals(type)) {
+                Set<String> members = access.members(this::resolveMembers);
+                if (authors.stream().noneMatch(members::contains)) {
+                    throw forbidden("Only the author of this " + type + " may write it");
+                }
+            }
+        }
+    }
+
+    /** Is the record visible to the caller (for filtering bundles)? Never throws for a denial. */
+    public boolean canSee(RequestAccess access, IBaseResource resource) {
+        try {
+            requireRecord(access, resource, Interaction.READ);
+            return true;
+        } catch (ForbiddenOperationException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The search as the caller may run it: criteria that keep only records of the patients they reach are
+     * added, so totals and paging count only what they may see. Empty when nothing at all may match.
+     */
+    public Optional<SearchQuery> restrict(RequestAccess access, SearchQuery query) {
+        String type = query.resourceType();
+        ScopeSet.Context context = requireInteraction(access, type, Interaction.SEARCH);
+        if (AccessRules.kindOf(type) != AccessRules.Kind.PATIENT_DATA) {
+            return Optional.of(query);
+        }
+        PatientScope scope = patientScope(access, context);
+        if (scope.everyone()) {
+            return Optional.of(query);
+        }
+        if (scope.patientIds().isEmpty()) {
+            return Optional.empty();
+        }
+        String ids = String.join(",", scope.patientIds().stream().sorted().map(id -> "Patient/" + id).toList());
+        Map<String, List<String>> restriction = new LinkedHashMap<>();
+        switch (type) {
+            case "Patient":
+                restriction.put("_id", List.of(String.join(",", scope.patientIds())));
+                break;
+            case "Provenance":
+                // co-signatures point at the session, not the person
+                restriction.put("target:Encounter.patient", List.of(ids));
+                break;
+            default:
+                restriction.put("patient", List.of(ids));
+        }
+        List<SearchQuery.Criterion> criteria = new ArrayList<>(query.criteria());
+        criteria.addAll(parser.parse(type, restriction, null, false).criteria());
+        return Optional.of(new SearchQuery(type, criteria, query.sort(), query.count(), query.offset(),
+                query.afterKey(), query.total(), query.countOnly()));
+    }
+
+    /** The patients a record belongs to (the compartment it sits in). */
+    public Set<String> patientsOf(IBaseResource resource) {
+        String type = resource.fhirType();
+        Set<String> patients = new HashSet<>();
+        if ("Patient".equals(type)) {
+            if (resource.getIdElement().getIdPart() != null) {
+                patients.add(resource.getIdElement().getIdPart());
+            }
+            return patients;
+        }
+        if (resource instanceof Provenance) {
+            for (Reference target : ((Provenance) resource).getTarget()) {
+                String ref = target.getReference();
+                if (ref == null || !ref.contains("/")) {
+                    continue;
+                }
+                String[] parts = ref.split("/");
+                if ("Patient".equals(parts[0])) {
+                    patients.add(parts[1]);
+                } else if (registry.supportsType(parts[0]) && !"Provenance".equals(parts[0])) {
+                    try {
+                        patients.addAll(patientsOf(store.read(parts[0], parts[1])));
+                    } catch (BaseServerResponseException gone) {
+                        // a target that no longer exists ties the Provenance to nobody
+                    }
+                }
+            }
+            return patients;
+        }
+        registry.find(type, "patient").ifPresent(param -> {
+            for (IndexedValues.Ref ref : extractor.references(resource, param)) {
+                if ("Patient".equals(ref.targetType()) && ref.targetId() != null) {
+                    patients.add(ref.targetId());
+                }
+            }
+        });
+        return patients;
+    }
+
+    /** Who wrote a peer log: the references that must include the caller for them to edit it. */
+    static Set<String> authorsOf(IBaseResource resource) {
+        Set<String> authors = new HashSet<>();
+        if (resource instanceof Encounter) {
+            ((Encounter) resource).getParticipant().forEach(p -> add(authors, p.getIndividual()));
+        } else if (resource instanceof Procedure) {
+            ((Procedure) resource).getPerformer().forEach(p -> add(authors, p.getActor()));
+        } else if (resource instanceof Communication) {
+            add(authors, ((Communication) resource).getSender());
+        } else if (resource instanceof Provenance) {
+            ((Provenance) resource).getAgent().forEach(a -> add(authors, a.getWho()));
+        }
+        return authors;
+    }
+
+    private static void add(Set<String> into, Reference reference) {
+        if (reference != null && reference.getReference() != null) {
+            into.add(stripVersion(reference.getReference()));
+        }
+    }
+
+    /** The caller's own references: fhirUser, and the PractitionerRoles of that Practitioner. */
+    Set<String> resolveMembers(Caller caller) {
+        Set<String> members = new HashSet<>();
+        caller.fhirUser().map(AccessGuard::stripVersion).ifPresent(user -> {
+            members.add(user);
+            if (user.startsWith("Practitioner/")) {
+                for (PractitionerRole role : queries().all("PractitionerRole", PractitionerRole.class,
+                        "practitioner", user)) {
+                    members.add("PractitionerRole/" + role.getIdElement().getIdPart());
+                }
+            }
+        });
+        return members;
+    }
+
+    /** Patients on whose active care teams one of the caller's references serves now. */
+    private PatientScope resolveReach(RequestAccess access) {
+        Set<String> members = access.members(this::resolveMembers);
+        if (members.isEmpty()) {
+            return PatientScope.of(Set.of());
+        }
+        Set<String> patients = new HashSet<>();
+        Date now = new Date();
+        for (CareTeam team : queries().all("CareTeam", CareTeam.class, "participant",
+                String.join(",", members.stream().sorted().toList()), "status", "active")) {
+            boolean serving = team.getParticipant().stream().anyMatch(p -> p.getMember().getReference() != null
+                    && members.contains(stripVersion(p.getMember().getReference()))
+                    && (!p.getPeriod().hasEnd() || p.getPeriod().getEnd().after(now)));
+            String subject = team.getSubject().getReference();
+            if (serving && subject != null && subject.startsWith("Patient/")) {
+                patients.add(stripType(stripVersion(subject)));
+            }
+        }
+        return PatientScope.of(patients);
+    }
+
+    private StoreQueries queries() {
+        return new StoreQueries(store, parser);
+    }
+
+    static ForbiddenOperationException forbidden(String reason) {
+        return new ForbiddenOperationException("Access denied: " + reason);
+    }
+
+    private static String name(Interaction interaction) {
+        return interaction.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String roles(Caller caller) {
+        return caller.roles().isEmpty() ? "(none)" : caller.roles().stream().map(Role::claimValue).sorted()
+                .reduce((a, b) -> a + "," + b).orElse("");
+    }
+
+    private static String stripVersion(String reference) {
+        int history = reference.indexOf("/_history/");
+        return history < 0 ? reference : reference.substring(0, history);
+    }
+
+    private static String stripType(String reference) {
+        int slash = reference.lastIndexOf('/');
+        return slash < 0 ? reference : reference.substring(slash + 1);
+    }
+}

@@ -1,0 +1,101 @@
+package org.alongside.security;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * What each role may do to each kind of resource, before scopes and before whose data it is. The table is
+ * the one in docs/security.md; keep them in step. Pure: no I/O.
+ */
+public final class AccessRules {
+
+    /** Kinds of resource, by how sensitive they are and who maintains them. */
+    public enum Kind {
+        /** Records about a person in care: the patient compartment. */
+        PATIENT_DATA,
+        /** Who works where: practitioners, their roles, organizations. */
+        DIRECTORY,
+        /** Alongside's published profiles, code systems, value sets, search parameters. */
+        CONFORMANCE,
+        /** Integration plumbing (subscriptions, exports): EHR systems and administrators. */
+        INTEGRATION,
+        /** The audit trail: read-only, for administrators and EHR systems. */
+        AUDIT
+    }
+
+    /** Records a peer specialist writes and may edit when they are the author. */
+    public static final Set<String> PEER_LOGS = Set.of("Encounter", "Procedure", "Communication", "Goal");
+
+    private static final Set<Interaction> READS = EnumSet.of(Interaction.READ, Interaction.SEARCH);
+    private static final Set<Interaction> ALL = EnumSet.allOf(Interaction.class);
+    private static final Set<Interaction> NO_DELETE =
+            EnumSet.of(Interaction.CREATE, Interaction.READ, Interaction.UPDATE, Interaction.SEARCH);
+
+    private AccessRules() {
+    }
+
+    public static Kind kindOf(String resourceType) {
+        switch (resourceType) {
+            case "Practitioner":
+            case "PractitionerRole":
+            case "Organization":
+                return Kind.DIRECTORY;
+            case "StructureDefinition":
+            case "CodeSystem":
+            case "ValueSet":
+            case "SearchParameter":
+            case "OperationDefinition":
+                return Kind.CONFORMANCE;
+            case "Subscription":
+                return Kind.INTEGRATION;
+            case "AuditEvent":
+                return Kind.AUDIT;
+            default:
+                return Kind.PATIENT_DATA;
+        }
+    }
+
+    /** Does any of the roles allow this interaction on this type (patients and authorship checked later)? */
+    public static boolean roleAllows(Set<Role> roles, String resourceType, Interaction interaction) {
+        for (Role role : roles) {
+            if (allowed(role, resourceType).contains(interaction)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Set<Interaction> allowed(Role role, String resourceType) {
+        Kind kind = kindOf(resourceType);
+        if (kind == Kind.CONFORMANCE) {
+            return READS;
+        }
+        if (kind == Kind.AUDIT) {
+            return role == Role.ADMIN || role == Role.EHR_SYSTEM ? READS : EnumSet.noneOf(Interaction.class);
+        }
+        switch (role) {
+            case EHR_SYSTEM:
+                return ALL;
+            case ADMIN:
+                // manages configuration and the directory; reads no clinical records (minimum necessary)
+                return kind == Kind.PATIENT_DATA ? EnumSet.noneOf(Interaction.class) : ALL;
+            case CLINICIAN:
+                return kind == Kind.PATIENT_DATA ? NO_DELETE : kind == Kind.DIRECTORY ? READS
+                        : EnumSet.noneOf(Interaction.class);
+            case SUPERVISOR:
+                if (kind == Kind.PATIENT_DATA) {
+                    return "Provenance".equals(resourceType) ? EnumSet.of(Interaction.CREATE, Interaction.READ,
+                            Interaction.SEARCH) : READS;
+                }
+                return kind == Kind.DIRECTORY ? READS : EnumSet.noneOf(Interaction.class);
+            case PEER_SPECIALIST:
+                if (kind == Kind.PATIENT_DATA) {
+                    return PEER_LOGS.contains(resourceType) ? EnumSet.of(Interaction.CREATE, Interaction.READ,
+                            Interaction.UPDATE, Interaction.SEARCH) : READS;
+                }
+                return kind == Kind.DIRECTORY ? READS : EnumSet.noneOf(Interaction.class);
+            default:
+                return EnumSet.noneOf(Interaction.class);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.alongside.security;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who is calling, as their verified token says: the subject, roles ({@code groups}), SMART scopes, the FHIR
+ * resource that represents the user ({@code fhirUser}) and the launch context ({@code patient}).
+ */
+public record Caller(String subject, Set<Role> roles, ScopeSet scopes, Optional<String> fhirUser,
+                     Optional<String> launchPatient, String clientId) {
+
+    public boolean has(Role role) {
+        return roles.contains(role);
+    }
+
+    /** System clients (EHRs) and admins are not limited to a set of patients; everyone else is. */
+    public boolean seesAllPatients() {
+        return has(Role.EHR_SYSTEM) || has(Role.ADMIN);
+    }
+}

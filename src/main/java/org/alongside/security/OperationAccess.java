@@ -1,0 +1,64 @@
+package org.alongside.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.alongside.store.ResourceStore;
+
+/**
+ * Checks FHIR operations before they run. Each operation names the interaction it amounts to on the record
+ * it is invoked on; what an operation then writes passes the same write checks as any other write, so a
+ * peer can record only their own sessions and a clinician can assign only within their patients' plans.
+ * An operation this class does not know is refused for everyone but EHR systems and administrators.
+ */
+@Interceptor
+@ApplicationScoped
+public class OperationAccess {
+
+    @Inject
+    AccessGuard guard;
+
+    @Inject
+    ResourceStore store;
+
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void beforeOperation(RequestDetails request, RestOperationTypeEnum operationType) {
+        RequestAccess access = RequestAccess.current();
+        if (access == null || !isOperation(operationType)) {
+            return;
+        }
+        String operation = request.getOperation() == null ? "" : request.getOperation();
+        String type = request.getResourceName();
+        switch (operation) {
+            case "$validate":
+                guard.requireInteraction(access, type, Interaction.READ);
+                break;
+            case "$assign-peer-mentor":
+            case "$transfer-peer-mentor":
+            case "$end-peer-mentorship":
+                guard.requireRecord(access, store.read("CarePlan", request.getId().getIdPart()), Interaction.UPDATE);
+                break;
+            case "$side-by-side":
+                guard.requireRecord(access, store.read("CarePlan", request.getId().getIdPart()), Interaction.READ);
+                break;
+            case "$record-peer-session":
+                guard.requireInteraction(access, "Encounter", Interaction.CREATE);
+                break;
+            default:
+                if (!access.caller().seesAllPatients()) {
+                    throw AccessGuard.forbidden("Operation " + operation + " is for EHR systems and administrators");
+                }
+        }
+    }
+
+    private static boolean isOperation(RestOperationTypeEnum type) {
+        return type == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
+                || type == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
+                || type == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER
+                || type == RestOperationTypeEnum.VALIDATE;
+    }
+}

@@ -1,0 +1,59 @@
+package org.alongside.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AccessRulesTest {
+
+    @ParameterizedTest(name = "{0} {2} {1} → {3}")
+    @CsvSource({
+            "PEER_SPECIALIST, Encounter, CREATE, true",
+            "PEER_SPECIALIST, Encounter, DELETE, false",
+            "PEER_SPECIALIST, CarePlan, UPDATE, false",
+            "PEER_SPECIALIST, CarePlan, READ, true",
+            "PEER_SPECIALIST, Practitioner, UPDATE, false",
+            "SUPERVISOR, Provenance, CREATE, true",
+            "SUPERVISOR, Encounter, UPDATE, false",
+            "CLINICIAN, CarePlan, UPDATE, true",
+            "CLINICIAN, CarePlan, DELETE, false",
+            "CLINICIAN, Organization, CREATE, false",
+            "ADMIN, Patient, READ, false",
+            "ADMIN, PractitionerRole, CREATE, true",
+            "ADMIN, AuditEvent, SEARCH, true",
+            "ADMIN, AuditEvent, UPDATE, false",
+            "EHR_SYSTEM, Encounter, DELETE, true",
+            "EHR_SYSTEM, AuditEvent, DELETE, false",
+            "CLINICIAN, AuditEvent, READ, false",
+            "CLINICIAN, StructureDefinition, READ, true",
+            "EHR_SYSTEM, StructureDefinition, CREATE, false",
+    })
+    void table(Role role, String type, Interaction interaction, boolean expected) {
+        assertThat(AccessRules.roleAllows(Set.of(role), type, interaction)).isEqualTo(expected);
+    }
+
+    @Test
+    void noRoleMeansNothing() {
+        assertThat(AccessRules.roleAllows(Set.of(), "Patient", Interaction.READ)).isFalse();
+    }
+
+    @Test
+    void severalRolesAddUp() {
+        assertThat(AccessRules.roleAllows(Set.of(Role.PEER_SPECIALIST, Role.SUPERVISOR), "Provenance",
+                Interaction.CREATE)).isTrue();
+    }
+
+    @Test
+    void patientScopeCoversOnlyItsPatients() {
+        PatientScope scope = PatientScope.of(Set.of("a", "b"));
+        assertThat(scope.covers(Set.of("b", "z"))).isTrue();
+        assertThat(scope.covers(Set.of("z"))).isFalse();
+        assertThat(scope.covers(Set.of())).isFalse();
+        assertThat(PatientScope.EVERYONE.covers(Set.of())).isTrue();
+        assertThat(scope.narrowTo("a").patientIds()).containsExactly("a");
+        assertThat(scope.narrowTo("z").patientIds()).isEmpty();
+    }
+}
