@@ -64,21 +64,42 @@ export function isOverdue(person, overdueDays, now = new Date()) {
   return !!due && due.getTime() < now.getTime();
 }
 
+/** How a supervisor marks a note returned to the peer: a Provenance with this activity (see views/supervisor.js). */
+export const RETURNED = { system: "http://alongside.health/fhir/CodeSystem/review-outcome", code: "returned", display: "Returned for changes" };
+
+/**
+ * Sessions returned to their peer: a Provenance with the activity "returned" on the session's current version,
+ * and no co-signature. Map of "Encounter/id" to { comment, provenance }.
+ */
+export function returnsOf(provenances, encounters) {
+  const current = new Map(encounters.map((e) => [ref(e), `${ref(e)}/_history/${e.meta?.versionId || 1}`]));
+  const signed = new Set(provenances.filter((p) => (p.agent || []).some((a) => (a.type?.coding || []).some((c) => c.code === "verifier")))
+    .flatMap((p) => (p.target || []).map((x) => stripVersion(x.reference))));
+  const out = new Map();
+  for (const p of provenances) {
+    if (!(p.activity?.coding || []).some((c) => c.system === RETURNED.system && c.code === RETURNED.code)) continue;
+    for (const target of p.target || []) {
+      const session = stripVersion(target.reference);
+      if (current.get(session) === target.reference && !signed.has(session)) {
+        out.set(session, { comment: p.reason?.[0]?.text || "", provenance: p });
+      }
+    }
+  }
+  return out;
+}
+
 /** One person: their active plans' goals, recent sessions (with notes), messages and returned notes. */
 export async function personDetail(client, patientRef, peerRoles) {
-  const [patient, plans, encounters, messages, returns] = await Promise.all([
+  const [patient, plans, encounters, messages] = await Promise.all([
     get(client, patientRef),
     search(client, `CarePlan?subject=${patientRef}&status=active&_include=CarePlan:goal&_count=50`, 2),
-    search(client, `Encounter?subject=${patientRef}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}&_sort=-date&_count=20&_revinclude=Procedure:encounter`, 1),
+    search(client, `Encounter?subject=${patientRef}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}&_sort=-date&_count=20&_revinclude=Procedure:encounter&_revinclude=Provenance:target`, 1),
     search(client, `Communication?subject=${patientRef}&_sort=-sent&_count=20`, 1),
-    peerRoles.length
-      ? search(client, `Task?owner=${peerRoles.map(ref).join(",")}&code=${encodeURIComponent(SYS.taskCode + "|change")}&status=requested&_count=50`, 1)
-      : Promise.resolve([]),
   ]);
   const goals = plans.filter((r) => r.resourceType === "Goal");
   const carePlans = plans.filter((r) => r.resourceType === "CarePlan");
   const notes = new Map(encounters.filter((r) => r.resourceType === "Procedure").map((p) => [p.encounter?.reference, p]));
-  const returned = new Map(returns.map((task) => [stripVersion(task.focus?.reference), task]));
+  const returned = returnsOf(encounters.filter((r) => r.resourceType === "Provenance"), encounters.filter((r) => r.resourceType === "Encounter"));
   const sessions = encounters.filter((r) => r.resourceType === "Encounter" && r.status !== "entered-in-error")
     .map((e) => ({ kind: "session", when: e.period?.start, encounter: e, note: notes.get(ref(e)), returned: returned.get(ref(e)) }));
   const msgs = messages.map((c) => ({ kind: "message", when: c.sent, communication: c }));

@@ -187,7 +187,7 @@ function SessionItem({ item }) {
       <p>${note.note?.[0]?.text}</p>
       ${note.outcome?.text && html`<p><span class="label">${t("session.response")}:</span> ${note.outcome.text}</p>`}
       ${note.followUp?.[0]?.text && html`<p><span class="label">${t("session.nextSteps")}:</span> ${note.followUp[0].text}</p>`}`}
-    ${item.returned && html`<p class="notice notice-warn" data-returned="true"><strong>${t("peer.returned")}</strong> ${item.returned.note?.[0]?.text || ""}</p>`}
+    ${item.returned && html`<p class="notice notice-warn" data-returned="true"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>`}
   </li>`;
 }
 

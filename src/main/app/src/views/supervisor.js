@@ -1,11 +1,13 @@
 // The supervisor's queue: session notes of the peers they supervise that have no co-signature yet.
 // Co-sign = a Provenance (profile session-cosignature: the peer as author, the supervisor as verifier, a
-// signature) naming the signed versions. Return = a Task (code "change") for the peer, with the comment.
+// signature) naming the signed versions. Return = a Provenance on the session's version with the activity
+// "returned" (review-outcome), the supervisor as performer and the comment as its reason: a supervisor writes
+// Provenance and nothing else (role rules), and a return names the version it is about, like a signature.
 import { useEffect, useState, useCallback } from "preact/hooks";
 import { html, PageTitle, Notice, Loading, BackButton, useNav } from "../ui.js";
 import { t, codeLabel, formatDateTime } from "../i18n.js";
 import { SYS, EXT, search, post, ref, humanName, extValue } from "../fhir.js";
-import { myRoles, peerDirectory, modalityOf, unitsOf, focusCodes, stripVersion } from "../data.js";
+import { myRoles, peerDirectory, modalityOf, unitsOf, focusCodes, stripVersion, returnsOf, RETURNED } from "../data.js";
 
 export function SupervisorApp({ client, identity }) {
   const [view, go] = useNav({ page: "queue" });
@@ -21,16 +23,14 @@ export function SupervisorApp({ client, identity }) {
       let items = [];
       if (peers.length) {
         const found = await search(client, `Encounter?participant=${peers.map((p) => p.ref).join(",")}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}`
-          + `&_sort=-date&_count=100&_include=Encounter:subject&_revinclude=Procedure:encounter&_revinclude=Provenance:target&_revinclude=Task:focus`, 3);
+          + `&_sort=-date&_count=100&_include=Encounter:subject&_revinclude=Procedure:encounter&_revinclude=Provenance:target`, 3);
         const byType = (type) => found.filter((r) => r.resourceType === type);
         const patients = new Map(byType("Patient").map((p) => [ref(p), p]));
         const notes = new Map(byType("Procedure").map((p) => [stripVersion(p.encounter?.reference), p]));
         const signed = new Set(byType("Provenance")
           .filter((p) => (p.agent || []).some((a) => (a.type?.coding || []).some((c) => c.code === "verifier")))
           .flatMap((p) => (p.target || []).map((x) => stripVersion(x.reference))));
-        const returned = new Map(byType("Task")
-          .filter((task) => (task.code?.coding || []).some((c) => c.system === SYS.taskCode && c.code === "change") && task.status === "requested")
-          .map((task) => [stripVersion(task.focus?.reference), task]));
+        const returned = returnsOf(byType("Provenance"), byType("Encounter"));
         items = byType("Encounter")
           .filter((e) => e.status !== "entered-in-error" && !signed.has(ref(e)))
           .map((e) => ({
@@ -134,17 +134,21 @@ function Review({ client, identity, item, supervisorRole, onBack, onDone }) {
     ev.preventDefault();
     if (!comment.trim()) { setNotice({ type: "error", text: t("supervisor.needComment") }); return; }
     setBusy(true);
-    const task = {
-      resourceType: "Task", status: "requested", intent: "order",
-      code: { coding: [{ system: SYS.taskCode, code: "change", display: "Change the focal resource" }] },
-      description: "Session note returned by the supervisor",
-      focus: { reference: versioned(e) }, for: e.subject,
-      authoredOn: now(), requester: { reference: supervisorRef }, owner: { reference: peerRef },
-      note: [{ text: comment.trim(), time: now() }],
+    const when = now();
+    const provenance = {
+      resourceType: "Provenance",
+      target: [{ reference: versioned(e) }, ...(note ? [{ reference: versioned(note) }] : [])],
+      recorded: when,
+      activity: { coding: [RETURNED], text: "Returned to the peer for changes" },
+      reason: [{ text: comment.trim() }],
+      agent: [
+        { type: { coding: [{ system: SYS.provenanceType, code: "author" }] }, who: { reference: peerRef } },
+        { type: { coding: [{ system: SYS.provenanceType, code: "performer" }] }, who: { reference: supervisorRef } },
+      ],
     };
     try {
-      const created = await post(client, "Task", task);
-      await onDone(t("supervisor.returnedDone"), e.id, created && created.resourceType === "Task" ? created : task);
+      await post(client, "Provenance", provenance);
+      await onDone(t("supervisor.returnedDone"), e.id, { comment: comment.trim() });
     } catch (err) {
       setNotice({ type: "error", text: err.message });
       setBusy(false);
@@ -168,7 +172,7 @@ function Review({ client, identity, item, supervisorRole, onBack, onDone }) {
         <div><dt>${t("session.response")}</dt><dd>${note.outcome?.text || ""}</dd></div>
         <div><dt>${t("session.nextSteps")}</dt><dd>${note.followUp?.[0]?.text || ""}</dd></div>`}
     </dl>
-    ${item.returned && html`<p class="notice notice-warn">${t("supervisor.alreadyReturned")} ${item.returned.note?.[0]?.text || ""}</p>`}
+    ${item.returned && html`<p class="notice notice-warn">${t("supervisor.alreadyReturned")} ${item.returned.comment}</p>`}
     <div class="actions">
       <button type="button" class="primary" id="cosign" disabled=${busy} onClick=${cosign}>${t("supervisor.cosign")}</button>
     </div>

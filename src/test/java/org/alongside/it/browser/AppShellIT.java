@@ -39,26 +39,33 @@ class AppShellIT {
     }
 
     @Test
-    void signInPageIsAccessibleAndLanguageIsRememberedOutsideTheUrl() {
-        browser.open("/app/");
-        browser.await(By.id("role"));
-        browser.assertAccessible("sign-in");
-        browser.assertLargeTargets("sign-in");
-        assertThat(browser.text(By.tagName("h1"))).isNotBlank();
-        String english = browser.text(By.id("sign-in"));
+    void languageIsSwitchableAndRememberedOutsideTheUrl() {
+        Scene scene = new Scene();
+        scene.organization();
+        String chen = scene.practitioner("chen", "Dr. Chen");
+        String jordan = scene.practitioner("jordan", "Jordan Reyes");
+        String role = scene.peerRole(jordan, null);
+        String maria = scene.patient("maria", "Maria", "Lopez");
+        scene.assign(scene.plan(maria, "Part-time work", chen), role, chen, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2));
+
+        browser.signIn("peer-specialist", jordan);
+        browser.awaitText(By.id("page-title"), "My people");
+        String english = browser.text(By.cssSelector("[data-person='" + maria + "']"));
+        assertThat(english).contains("No contact yet");
 
         new Select(browser.await(By.id("language"))).selectByValue("es");
-        browser.awaitText(By.id("sign-in"), "Entrar");
+        browser.awaitText(By.id("page-title"), "Mis personas");
+        assertThat(browser.text(By.cssSelector("[data-person='" + maria + "']"))).contains("Aún sin contacto");
         assertThat(browser.js("return document.documentElement.lang")).isEqualTo("es");
-        browser.screens("sign-in-es");
+        browser.assertAccessible("my people in Spanish");
+        browser.screens("peer-my-people-es");
 
         browser.driver().navigate().refresh();
-        browser.awaitText(By.id("sign-in"), "Entrar");
+        browser.awaitText(By.id("page-title"), "Mis personas");
         assertThat(browser.url()).doesNotContain("lang").doesNotContain("=es");
-        assertThat(browser.js("return sessionStorage.length + localStorage.length >= 1")).isEqualTo(true);
 
         new Select(browser.await(By.id("language"))).selectByValue("en");
-        browser.awaitText(By.id("sign-in"), english);
+        browser.awaitText(By.id("page-title"), "My people");
     }
 
     @Test

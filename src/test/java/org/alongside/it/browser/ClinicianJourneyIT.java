@@ -41,7 +41,7 @@ class ClinicianJourneyIT {
         maria = scene.patient("maria", "Maria", "Lopez");
         plan = scene.plan(maria, "Get back to part-time work by summer", chen);
         String other = scene.patient("sam", "Sam", "Ortiz");
-        scene.assign(scene.plan(other, "Reconnect with family", null), jordanRole, chen, LocalDate.now(ZoneOffset.UTC).minusDays(5));
+        scene.assign(scene.plan(other, "Reconnect with family", chen), jordanRole, chen, LocalDate.now(ZoneOffset.UTC).minusDays(5));
         scene.assign(plan, jordanRole, chen, LocalDate.now(ZoneOffset.UTC).minusDays(14));
         Instant now = Instant.now();
         scene.therapy(maria, plan, now.minus(6, ChronoUnit.DAYS), "CBT session with Dr. Chen");

@@ -41,6 +41,7 @@ final class SimulatedEhr implements AutoCloseable {
     private final Map<String, Launch> launches = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> codes = new ConcurrentHashMap<>();
     private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
+    private final Map<String, Map<String, String>> tokenGrants = new ConcurrentHashMap<>();
     final List<Map<String, String>> authorizeRequests = new CopyOnWriteArrayList<>();
     final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
     final List<String> fhirRequests = new CopyOnWriteArrayList<>();
@@ -132,9 +133,13 @@ final class SimulatedEhr implements AutoCloseable {
                     {"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"login","diagnostics":"Sign in again: no valid access token"}]}""");
             return;
         }
+        // The EHR's gateway: the app's token is the EHR's; towards Alongside it acts for the same user with a token
+        // from Alongside's own (development) authorization server.
+        Map<String, String> grant = tokenGrants.get(authorization.substring(7));
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(FhirServer.fhirBase() + path + (query == null ? "" : "?" + query)))
                 .timeout(Duration.ofSeconds(60))
                 .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(ex.getRequestBody().readAllBytes()));
+        forward.header("Authorization", "Bearer " + FhirServer.token(grant.get("group"), grant.get("fhirUser"), "user/*.cruds", null));
         for (String header : List.of("Content-Type", "Accept", "If-None-Exist", "Prefer")) {
             String value = ex.getRequestHeaders().getFirst(header);
             if (value != null) {
@@ -194,6 +199,7 @@ final class SimulatedEhr implements AutoCloseable {
                         grant.get("patient"), grant.get("encounter"));
         String accessToken = jwt(claims);
         issuedTokens.add(accessToken);
+        tokenGrants.put(accessToken, grant);
         send(ex, 200, "application/json", """
                 {"access_token":"%s","token_type":"Bearer","expires_in":3600,"scope":"%s","id_token":"%s",
                  "patient":"%s","encounter":"%s"}""".formatted(accessToken, grant.get("scope"),

@@ -9,7 +9,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Provenance;
-import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 
-/** The supervisor's queue of unsigned notes from the peers they supervise: co-sign, or return with a comment. */
+/**
+ * The supervisor's queue of unsigned notes from the peers they supervise: co-sign, or return with a comment.
+ * Signed in through the server's development authorization server, so the role rules apply to every request.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SupervisorJourneyIT {
 
@@ -99,7 +101,7 @@ class SupervisorJourneyIT {
 
     @Test
     @Order(3)
-    void returnWithACommentLeavesATaskForThePeer() {
+    void returnWithACommentLeavesAReturnForThePeer() {
         String encounter = sessionOf(lee);
         browser.click(By.cssSelector("#queue [data-session='" + encounter + "']"));
         browser.click(By.id("return"));
@@ -109,11 +111,12 @@ class SupervisorJourneyIT {
         browser.awaitText(By.cssSelector("[data-notice]"), "Returned to the peer");
         browser.await(By.cssSelector("#returned [data-session='" + encounter + "']"));
         browser.await(By.id("queue-empty"));
-        List<Task> tasks = Scene.resources(scene.search("Task?focus=Encounter/" + encounter), Task.class);
-        assertThat(tasks).singleElement().satisfies(task -> {
-            assertThat(task.getNoteFirstRep().getText()).isEqualTo("Please add what the person said about sleep.");
-            assertThat(task.getOwner().getReference()).isEqualTo("PractitionerRole/" + jordan + "-role");
-            assertThat(task.getCode().getCodingFirstRep().getCode()).isEqualTo("change");
+        List<Provenance> returns = Scene.resources(scene.search("Provenance?target=Encounter/" + encounter), Provenance.class);
+        assertThat(returns).singleElement().satisfies(p -> {
+            assertThat(p.getReasonFirstRep().getText()).isEqualTo("Please add what the person said about sleep.");
+            assertThat(p.getActivity().getCodingFirstRep().getCode()).isEqualTo("returned");
+            assertThat(p.getAgent()).noneMatch(a -> a.getType().getCodingFirstRep().getCode().equals("verifier"));
+            assertThat(p.getTargetFirstRep().getReference()).isEqualTo("Encounter/" + encounter + "/_history/1");
         });
     }
 
