@@ -1,0 +1,143 @@
+// The FHIR searches behind each page. Ids only in query strings, never names.
+import { search, get, SYS, REFERRAL, EXT, ref, idOf, isPeerRole, extValue, hasCoding, humanName } from "./fhir.js";
+
+const ASSIGNMENT_CODE = `${SYS.snomed}|${REFERRAL}`;
+
+/** The signed-in practitioner's PractitionerRoles (active ones first). */
+export async function myRoles(client, fhirUser) {
+  const roles = await search(client, `PractitionerRole?practitioner=${encodeURIComponent(fhirUser)}&_count=50`);
+  return roles.filter((r) => r.active !== false);
+}
+
+/**
+ * My people: the active peer mentor assignments of the peer's roles (ServiceRequest performer = the role,
+ * as $assign-peer-mentor writes them), each with its person and last contact.
+ */
+export async function caseload(client, peerRoles) {
+  if (!peerRoles.length) return [];
+  const performers = peerRoles.map(ref).join(",");
+  const found = await search(client, `ServiceRequest?performer=${performers}&status=active&code=${encodeURIComponent(ASSIGNMENT_CODE)}&_include=ServiceRequest:subject&_count=100`);
+  const patients = new Map(found.filter((r) => r.resourceType === "Patient").map((p) => [ref(p), p]));
+  const people = new Map();
+  for (const sr of found.filter((r) => r.resourceType === "ServiceRequest")) {
+    const subject = sr.subject?.reference;
+    if (!subject || people.has(subject)) continue;
+    people.set(subject, {
+      ref: subject,
+      id: idOf(subject),
+      patient: patients.get(subject) || null,
+      name: humanName(patients.get(subject)),
+      assignment: sr,
+      since: sr.occurrencePeriod?.start || sr.authoredOn,
+    });
+  }
+  const list = [...people.values()];
+  await Promise.all(list.map(async (person) => {
+    const [sessions, messages] = await Promise.all([
+      search(client, `Encounter?subject=${person.ref}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}&_sort=-date&_count=1`, 1),
+      search(client, `Communication?subject=${person.ref}&_sort=-sent&_count=1`, 1),
+    ]);
+    const times = [
+      ...sessions.filter((e) => e.status !== "entered-in-error").map((e) => e.period?.end || e.period?.start),
+      ...messages.map((c) => c.sent),
+    ].filter(Boolean).map((d) => new Date(d));
+    person.lastContact = times.length ? new Date(Math.max(...times)) : null;
+  }));
+  return list;
+}
+
+/** Days between then and now, whole days. */
+export function daysSince(then, now = new Date()) {
+  if (!then) return null;
+  return Math.floor((now.getTime() - new Date(then).getTime()) / 86400000);
+}
+
+/** When the next contact is due: last contact (or the assignment start) plus the overdue threshold. */
+export function nextContactDue(person, overdueDays) {
+  const base = person.lastContact || (person.since ? new Date(person.since) : null);
+  if (!base) return null;
+  return new Date(base.getTime() + overdueDays * 86400000);
+}
+
+export function isOverdue(person, overdueDays, now = new Date()) {
+  const due = nextContactDue(person, overdueDays);
+  return !!due && due.getTime() < now.getTime();
+}
+
+/** How a supervisor marks a note returned to the peer: a Provenance with this activity (see views/supervisor.js). */
+export const RETURNED = { system: "http://alongside.health/fhir/CodeSystem/review-outcome", code: "returned", display: "Returned for changes" };
+
+/**
+ * Sessions returned to their peer: a Provenance with the activity "returned" on the session's current version,
+ * and no co-signature. Map of "Encounter/id" to { comment, provenance }.
+ */
+export function returnsOf(provenances, encounters) {
+  const current = new Map(encounters.map((e) => [ref(e), `${ref(e)}/_history/${e.meta?.versionId || 1}`]));
+  const signed = new Set(provenances.filter((p) => (p.agent || []).some((a) => (a.type?.coding || []).some((c) => c.code === "verifier")))
+    .flatMap((p) => (p.target || []).map((x) => stripVersion(x.reference))));
+  const out = new Map();
+  for (const p of provenances) {
+    if (!(p.activity?.coding || []).some((c) => c.system === RETURNED.system && c.code === RETURNED.code)) continue;
+    for (const target of p.target || []) {
+      const session = stripVersion(target.reference);
+      if (current.get(session) === target.reference && !signed.has(session)) {
+        out.set(session, { comment: p.reason?.[0]?.text || "", provenance: p });
+      }
+    }
+  }
+  return out;
+}
+
+/** One person: their active plans' goals, recent sessions (with notes), messages and returned notes. */
+export async function personDetail(client, patientRef, peerRoles) {
+  const [patient, plans, encounters, messages] = await Promise.all([
+    get(client, patientRef),
+    search(client, `CarePlan?subject=${patientRef}&status=active&_include=CarePlan:goal&_count=50`, 2),
+    search(client, `Encounter?subject=${patientRef}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}&_sort=-date&_count=20&_revinclude=Procedure:encounter&_revinclude=Provenance:target`, 1),
+    search(client, `Communication?subject=${patientRef}&_sort=-sent&_count=20`, 1),
+  ]);
+  const goals = plans.filter((r) => r.resourceType === "Goal");
+  const carePlans = plans.filter((r) => r.resourceType === "CarePlan");
+  const notes = new Map(encounters.filter((r) => r.resourceType === "Procedure").map((p) => [p.encounter?.reference, p]));
+  const returned = returnsOf(encounters.filter((r) => r.resourceType === "Provenance"), encounters.filter((r) => r.resourceType === "Encounter"));
+  const sessions = encounters.filter((r) => r.resourceType === "Encounter" && r.status !== "entered-in-error")
+    .map((e) => ({ kind: "session", when: e.period?.start, encounter: e, note: notes.get(ref(e)), returned: returned.get(ref(e)) }));
+  const msgs = messages.map((c) => ({ kind: "message", when: c.sent, communication: c }));
+  const timeline = [...sessions, ...msgs].sort((a, b) => new Date(b.when) - new Date(a.when));
+  return { patient, carePlans, goals, timeline, lastSession: sessions[0] || null };
+}
+
+export function stripVersion(reference) {
+  return String(reference || "").replace(/\/_history\/.*$/, "");
+}
+
+export function modalityOf(encounter) {
+  return extValue(encounter, EXT.modality)[0]?.valueCoding?.code || null;
+}
+
+export function unitsOf(encounter) {
+  return extValue(encounter, EXT.billingUnits)[0]?.valueInteger ?? null;
+}
+
+export function focusCodes(procedure) {
+  return (procedure?.reasonCode || []).flatMap((c) => c.coding || []).filter((c) => c.system === SYS.focus).map((c) => c.code);
+}
+
+/** Active peer specialist roles with each one's current caseload (active assignments). */
+export async function peerDirectory(client) {
+  const found = await search(client, `PractitionerRole?role=${encodeURIComponent(SYS.nucc + "|175T00000X")}&active=true&_include=PractitionerRole:practitioner&_count=200`, 5);
+  const practitioners = new Map(found.filter((r) => r.resourceType === "Practitioner").map((p) => [ref(p), p]));
+  const roles = found.filter((r) => r.resourceType === "PractitionerRole" && isPeerRole(r) && r.active !== false);
+  return Promise.all(roles.map(async (role) => {
+    const counted = await get(client, `ServiceRequest?performer=${ref(role)}&status=active&code=${encodeURIComponent(ASSIGNMENT_CODE)}&_summary=count`);
+    return {
+      ref: ref(role),
+      role,
+      name: humanName(practitioners.get(role.practitioner?.reference)) || ref(role),
+      caseload: counted.total ?? 0,
+      supervisor: extValue(role, EXT.supervisedBy)[0]?.valueReference?.reference || null,
+    };
+  }));
+}
+
+export { hasCoding };

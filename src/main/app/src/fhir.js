@@ -1,0 +1,144 @@
+// Everything the app asks the server goes through fhirclient's client.request, which adds the access token.
+import { t } from "./i18n.js";
+
+export const SYS = {
+  hcpcs: "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+  nucc: "http://nucc.org/provider-taxonomy",
+  snomed: "http://snomed.info/sct",
+  focus: "http://alongside.health/fhir/CodeSystem/focus-area",
+  messageCategory: "http://alongside.health/fhir/CodeSystem/message-category",
+  modality: "http://alongside.health/fhir/CodeSystem/session-modality",
+  endReason: "http://alongside.health/fhir/CodeSystem/end-reason",
+  taskCode: "http://hl7.org/fhir/CodeSystem/task-code",
+  provenanceType: "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+  participationMode: "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode",
+  messageKey: "http://alongside.health/fhir/message-key",
+};
+export const EXT = {
+  supervisedBy: "http://alongside.health/fhir/StructureDefinition/supervised-by",
+  modality: "http://alongside.health/fhir/StructureDefinition/session-modality",
+  billingUnits: "http://alongside.health/fhir/StructureDefinition/billing-units",
+  groupSession: "http://alongside.health/fhir/StructureDefinition/group-session",
+  pertainsToGoal: "http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal",
+};
+export const PEER_SPECIALIST = "175T00000X";
+export const REFERRAL = "461481000124109";
+export const FHIR_JSON = { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" };
+
+/** An answer the server gave (HTTP error) with the words it used, or a failure to reach it. */
+export class ServerError extends Error {
+  constructor(message, { status, network = false } = {}) {
+    super(message);
+    this.status = status;
+    this.network = network;
+  }
+}
+
+/** The OperationOutcome fhirclient folded into its error message, when there is one. */
+function outcomeOf(err) {
+  const message = String(err && err.message || "");
+  const start = message.indexOf("{");
+  if (start < 0) return null;
+  try {
+    const body = JSON.parse(message.slice(start));
+    return body && body.resourceType === "OperationOutcome" ? body : null;
+  } catch (_) {
+    return null;
+  }
+}
+
+/** Human words for a failed request: the OperationOutcome's diagnostics or details, never a bare status code. */
+export function explain(err) {
+  if (err instanceof ServerError) return err.message;
+  const status = err && (err.status || err.statusCode);
+  if (!status) {
+    return t("error.network");
+  }
+  const outcome = outcomeOf(err);
+  const texts = (outcome?.issue || [])
+    .map((i) => i.details?.text || i.diagnostics)
+    .filter(Boolean);
+  if (texts.length) return texts.join(" ");
+  if (status === 401) return t("error.unauthorized");
+  if (status === 403) return t("error.forbidden");
+  if (status === 404) return t("error.notFound");
+  if (status === 409) return t("error.conflict");
+  if (status >= 500) return t("error.server");
+  return t("error.refused");
+}
+
+export function isNetworkError(err) {
+  return !(err && (err.status || err.statusCode));
+}
+
+/** A request that turns any failure into a ServerError with words fit to show. */
+export async function call(client, requestOptions) {
+  try {
+    return await client.request(requestOptions, { flat: false });
+  } catch (err) {
+    throw new ServerError(explain(err), { status: err && err.status, network: isNetworkError(err) });
+  }
+}
+
+export function get(client, url) {
+  return call(client, { url, headers: { Accept: "application/fhir+json" } });
+}
+
+export function post(client, url, body, headers = {}) {
+  return call(client, { url, method: "POST", body: JSON.stringify(body), headers: { ...FHIR_JSON, ...headers } });
+}
+
+/** All resources of a searchset Bundle, following next links (bounded). */
+export async function search(client, url, maxPages = 10) {
+  const out = [];
+  let next = url;
+  for (let page = 0; next && page < maxPages; page++) {
+    const bundle = await get(client, next);
+    for (const entry of bundle.entry || []) out.push(entry.resource);
+    next = (bundle.link || []).find((l) => l.relation === "next")?.url;
+  }
+  return out;
+}
+
+export function ref(resource) {
+  return `${resource.resourceType}/${resource.id}`;
+}
+
+export function idOf(reference) {
+  return String(reference || "").split("/")[1];
+}
+
+/** "Practitioner/x" from a fhirUser claim that may be an absolute URL. */
+export function relativeRef(reference) {
+  const parts = String(reference || "").split("/").filter(Boolean);
+  const i = parts.lastIndexOf("_history");
+  const usable = i > 0 ? parts.slice(0, i) : parts;
+  return usable.length >= 2 ? `${usable[usable.length - 2]}/${usable[usable.length - 1]}` : "";
+}
+
+export function humanName(resource) {
+  const name = resource?.name?.[0];
+  if (!name) return resource?.id ? t("common.unnamed") : "";
+  if (name.text) return name.text;
+  return [...(name.prefix || []), ...(name.given || []), name.family].filter(Boolean).join(" ");
+}
+
+export function hasCoding(concepts, system, code) {
+  return (concepts || []).some((c) => (c.coding || []).some((x) => x.system === system && (!code || x.code === code)));
+}
+
+export function isPeerRole(role) {
+  return hasCoding(role.code, SYS.nucc, PEER_SPECIALIST);
+}
+
+export function isPeerSession(encounter) {
+  return hasCoding(encounter.type, SYS.hcpcs, "H0038");
+}
+
+export function extValue(resource, url) {
+  return (resource?.extension || []).filter((e) => e.url === url);
+}
+
+export function uuid() {
+  return crypto.randomUUID();
+}

@@ -1,0 +1,103 @@
+// Records written on the device wait here, encrypted (vault.js), until the server has them. Every save goes
+// through the outbox, online or not: it is stored first, then sent. Sending is exactly-once by construction:
+// a session carries a clientKey ($record-peer-session stores a key once), a message a client-generated
+// identifier sent as a conditional create (If-None-Exist). A retry after a lost answer therefore stores
+// nothing twice, and one Web Lock keeps two tabs from sending at the same time.
+import * as vault from "./vault.js";
+import { post, SYS, ServerError } from "./fhir.js";
+
+const KIND = "outbox";
+const listeners = new Set();
+
+export function onChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function changed() {
+  listeners.forEach((fn) => fn());
+}
+
+/** Keeps a session ($record-peer-session Parameters) to send. */
+export async function queueSession(owner, parameters, summary) {
+  const clientKey = parameters.parameter.find((p) => p.name === "clientKey").valueString;
+  await vault.put(`${KIND}:${clientKey}`, KIND, owner, { type: "session", clientKey, body: parameters, summary, queuedAt: new Date().toISOString() });
+  changed();
+}
+
+/** Keeps a message (Communication with a message-key identifier) to send. */
+export async function queueMessage(owner, communication, summary) {
+  const clientKey = communication.identifier.find((i) => i.system === SYS.messageKey).value;
+  await vault.put(`${KIND}:${clientKey}`, KIND, owner, { type: "message", clientKey, body: communication, summary, queuedAt: new Date().toISOString() });
+  changed();
+}
+
+export async function pending(owner) {
+  if (!owner) return [];
+  return (await vault.list(KIND, owner)).map((r) => ({ id: r.id, ...r.value }));
+}
+
+export async function discard(id) {
+  await vault.remove(id);
+  changed();
+}
+
+async function send(client, item) {
+  if (item.type === "session") {
+    return post(client, "Encounter/$record-peer-session", item.body);
+  }
+  return post(client, "Communication", item.body, {
+    "If-None-Exist": `identifier=${encodeURIComponent(`${SYS.messageKey}|${item.clientKey}`)}`,
+  });
+}
+
+let flushing = null;
+
+/**
+ * Sends what waits, oldest first. Stops at the first network failure (still offline); a refusal by the
+ * server (4xx with an OperationOutcome) is kept with its reason for the user to read and fix or discard.
+ * Resolves to { sent, failed, offline }.
+ */
+export function flush(client, owner, { retryRefused = false } = {}) {
+  if (!client || !owner) return Promise.resolve({ sent: 0, failed: 0, offline: false });
+  if (!flushing) {
+    const run = () => flushNow(client, owner, retryRefused);
+    const locked = navigator.locks ? navigator.locks.request("alongside-outbox", run) : run();
+    flushing = locked.finally(() => { flushing = null; });
+  }
+  return flushing;
+}
+
+/** A refusal that may pass later by itself: server trouble, an expired sign-in, too many requests. */
+function retryable(status) {
+  return status == null || status >= 500 || status === 401 || status === 408 || status === 429;
+}
+
+async function flushNow(client, owner, retryRefused) {
+  const result = { sent: 0, failed: 0, offline: false };
+  for (const item of await pending(owner)) {
+    if (item.error && !retryable(item.status) && !retryRefused) {
+      result.failed++;
+      continue; // refused by the server: waits for the user to fix or discard it
+    }
+    try {
+      await send(client, item);
+      await vault.remove(item.id);
+      result.sent++;
+    } catch (err) {
+      if (err instanceof ServerError && err.network) {
+        result.offline = true;
+        break;
+      }
+      result.failed++;
+      await vault.put(item.id, KIND, owner, { ...stripId(item), error: err.message, status: err.status ?? null });
+    }
+  }
+  changed();
+  return result;
+}
+
+function stripId(item) {
+  const { id, ...rest } = item;
+  return rest;
+}

@@ -1,0 +1,290 @@
+// The clinician's desktop view: care plans, therapy and peer support side by side, and the peer mentor
+// workflow ($assign-peer-mentor, $transfer-peer-mentor, $end-peer-mentorship) with a caseload picker.
+import { useEffect, useState, useCallback } from "preact/hooks";
+import { html, PageTitle, Notice, Loading, BackButton, useNav } from "../ui.js";
+import { t, codeLabel, formatDate, formatDateTime } from "../i18n.js";
+import { config } from "../config.js";
+import { SYS, REFERRAL, get, post, search, ref, humanName, hasCoding, isPeerSession } from "../fhir.js";
+import { myRoles, peerDirectory, modalityOf, unitsOf, focusCodes } from "../data.js";
+
+const END_REASONS = ["goals-met", "patient-request", "peer-unavailable", "disengaged", "other"];
+
+export function ClinicianApp({ client, identity }) {
+  const [view, go] = useNav({ page: "plans" });
+  const [plans, setPlans] = useState(null);
+  const [error, setError] = useState(null);
+
+  useEffect(() => {
+    (async () => {
+      try {
+        let subjects;
+        if (identity.patient) {
+          subjects = [`Patient/${identity.patient}`];
+        } else {
+          const roles = await myRoles(client, identity.fhirUser).catch(() => []);
+          const members = [identity.fhirUser, ...roles.map(ref)].join(",");
+          const teams = await search(client, `CareTeam?participant=${members}&status=active&_count=200`, 5);
+          subjects = [...new Set(teams.map((team) => team.subject?.reference).filter((r) => r && r.startsWith("Patient/")))];
+        }
+        if (!subjects.length) { setPlans([]); return; }
+        const found = await search(client, `CarePlan?subject=${subjects.join(",")}&status=active,draft,on-hold&_include=CarePlan:subject&_count=200`, 5);
+        const patients = new Map(found.filter((r) => r.resourceType === "Patient").map((p) => [ref(p), p]));
+        const list = found.filter((r) => r.resourceType === "CarePlan")
+          .map((plan) => ({ plan, patient: patients.get(plan.subject?.reference) }));
+        setPlans(list);
+        if (identity.patient && list.length === 1 && !(history.state && history.state.alongside && history.state.alongside.page === "plan")) {
+          go({ page: "plan", id: list[0].plan.id });
+        }
+      } catch (err) {
+        setError(err.message);
+      }
+    })();
+  }, []);
+
+  if (view.page === "plan") {
+    return html`<${SideBySide} key=${view.id} client=${client} identity=${identity} planId=${view.id} onBack=${() => go({ page: "plans" })} />`;
+  }
+  return html`<main id="main" class="wide">
+    <${PageTitle}>${t("clinician.plans")}<//>
+    ${error && html`<p class="notice notice-error" role="alert">${error}</p>`}
+    ${!plans && !error && html`<${Loading} />`}
+    ${plans && plans.length === 0 && html`<p class="muted">${t("clinician.noPlans")}</p>`}
+    ${plans && plans.length > 0 && html`<ul class="cards plain">
+      ${plans.map(({ plan, patient }) => html`<li>
+        <button type="button" class="card" data-plan=${plan.id} onClick=${() => go({ page: "plan", id: plan.id })}>
+          <span class="card-title">${humanName(patient)}</span>
+          <span class="card-line">${plan.title || t("clinician.untitledPlan")} · ${codeLabel("planStatus", plan.status)}</span>
+        </button></li>`)}
+    </ul>`}
+  </main>`;
+}
+
+function param(summary, name) {
+  return (summary?.parameter || []).filter((p) => p.name === name);
+}
+
+function isPeerRecord(r) {
+  switch (r.resourceType) {
+    case "Encounter": return isPeerSession(r);
+    case "Procedure": return hasCoding([r.code], SYS.hcpcs, "H0038");
+    case "Communication": return hasCoding(r.category, SYS.messageCategory);
+    case "ServiceRequest": return hasCoding([r.code], SYS.snomed, REFERRAL);
+    case "Task": return hasCoding([r.code], SYS.taskCode, "fulfill");
+    default: return false;
+  }
+}
+
+function whenOf(r) {
+  switch (r.resourceType) {
+    case "Encounter": return r.period?.start;
+    case "Procedure": return r.performedPeriod?.start || r.performedDateTime;
+    case "Communication": return r.sent;
+    case "ServiceRequest": case "Task": return r.authoredOn;
+    default: return r.meta?.lastUpdated;
+  }
+}
+
+function SideBySide({ client, identity, planId, onBack }) {
+  const [data, setData] = useState(null);
+  const [peers, setPeers] = useState(null);
+  const [error, setError] = useState(null);
+  const [notice, setNotice] = useState(null);
+  const [action, setAction] = useState(null); // { kind: assign|transfer|end, from? }
+
+  const load = useCallback(async () => {
+    try {
+      const [bundle, directory] = await Promise.all([
+        get(client, `CarePlan/${planId}/$side-by-side`),
+        peerDirectory(client).catch(() => []),
+      ]);
+      const resources = (bundle.entry || []).map((e) => e.resource);
+      const summary = resources.find((r) => r.resourceType === "Parameters");
+      const plan = resources.find((r) => r.resourceType === "CarePlan");
+      const goals = resources.filter((r) => r.resourceType === "Goal");
+      const timeline = resources.filter((r) => !["Parameters", "CarePlan", "Goal"].includes(r.resourceType));
+      const patient = plan?.subject?.reference ? await get(client, plan.subject.reference).catch(() => null) : null;
+      setData({ summary, plan, goals, timeline, patient });
+      setPeers(directory);
+      setError(null);
+    } catch (err) {
+      setError(err.message);
+    }
+  }, [client, planId]);
+  useEffect(() => { load(); }, [planId]);
+
+  const peerName = (reference) => peers?.find((p) => p.ref === reference)?.name || t("clinician.peerMentor");
+  const run = async (operation, parameters, success) => {
+    try {
+      await post(client, `CarePlan/${planId}/${operation}`, { resourceType: "Parameters", parameter: parameters });
+      setAction(null);
+      setNotice({ type: "ok", text: success });
+      await load();
+    } catch (err) {
+      setNotice({ type: "error", text: err.message });
+    }
+  };
+  const assigner = { name: "assigner", valueReference: { reference: identity.fhirUser } };
+
+  if (error && !data) {
+    return html`<main id="main" class="wide"><${BackButton} onClick=${onBack} label=${t("clinician.plans")} />
+      <${PageTitle}>${t("clinician.sideBySide")}<//><p class="notice notice-error" role="alert">${error}</p></main>`;
+  }
+  if (!data) return html`<main id="main" class="wide"><${PageTitle}>${t("clinician.sideBySide")}<//><${Loading} /></main>`;
+
+  const { summary, plan, goals, timeline, patient } = data;
+  const mentors = param(summary, "activePeerMentor").map((p) => p.valueReference?.reference);
+  const sessionNotes = new Map(timeline.filter((r) => r.resourceType === "Procedure" && isPeerRecord(r)).map((p) => [p.encounter?.reference, p]));
+  const rows = timeline
+    .filter((r) => !(r.resourceType === "Procedure" && isPeerRecord(r) && r.encounter)) // shown with its session
+    .filter((r) => r.resourceType !== "Task")
+    .map((r) => ({ r, peer: isPeerRecord(r), when: whenOf(r) }))
+    .sort((a, b) => new Date(b.when || 0) - new Date(a.when || 0));
+  const figure = (name) => param(summary, name)[0];
+  const last = figure("lastContact")?.valueDateTime;
+  const days = figure("daysSinceLastContact")?.valueInteger;
+  const therapyPlanned = (plan.activity || []).map((a) => a.detail?.description).filter(Boolean);
+
+  return html`<main id="main" class="wide side-by-side">
+    <${BackButton} onClick=${onBack} label=${t("clinician.plans")} />
+    <${PageTitle}>${t("clinician.planOf", { name: humanName(patient) })}<//>
+    <p class="muted">${plan.title || t("clinician.untitledPlan")} · ${codeLabel("planStatus", plan.status)}</p>
+    <${Notice} notice=${notice} />
+    <section aria-labelledby="summary-title">
+      <h2 id="summary-title">${t("clinician.summary")}</h2>
+      <dl class="figures" id="figures">
+        <div><dt>${t("clinician.lastContact")}</dt><dd data-figure="lastContact">${last ? formatDate(last) : t("clinician.none")}</dd></div>
+        <div><dt>${t("clinician.daysSince")}</dt><dd data-figure="daysSinceLastContact">${days ?? "–"}</dd></div>
+        <div><dt>${t("clinician.sessionsThisMonth")}</dt><dd data-figure="sessionsThisMonth">${figure("sessionsThisMonth")?.valueInteger ?? 0}</dd></div>
+        <div><dt>${t("clinician.unitsThisMonth")}</dt><dd data-figure="unitsThisMonth">${figure("unitsThisMonth")?.valueInteger ?? 0}</dd></div>
+        <div><dt>${t("clinician.sessionsTotal")}</dt><dd data-figure="sessionsTotal">${figure("sessionsTotal")?.valueInteger ?? 0}</dd></div>
+      </dl>
+    </section>
+    <div class="columns">
+      <section aria-labelledby="goals-title">
+        <h2 id="goals-title">${t("peer.goals")}</h2>
+        ${goals.length ? html`<ul>${goals.map((g) => html`<li>${g.description?.text}</li>`)}</ul>` : html`<p class="muted">${t("peer.noGoals")}</p>`}
+        ${therapyPlanned.length > 0 && html`<h3>${t("clinician.plannedTherapy")}</h3><ul>${therapyPlanned.map((d) => html`<li>${d}</li>`)}</ul>`}
+      </section>
+      <section aria-labelledby="mentors-title" id="mentors">
+        <h2 id="mentors-title">${t("clinician.peerMentors")}</h2>
+        ${mentors.length === 0 && html`<p class="muted">${t("clinician.noMentor")}</p>`}
+        <ul class="plain">
+          ${mentors.map((m) => html`<li class="mentor" data-mentor=${m}>
+            <span class="mentor-name">${peerName(m)}</span>
+            <div class="row">
+              <button type="button" data-action="transfer" onClick=${() => setAction({ kind: "transfer", from: m })}>${t("clinician.transfer")}</button>
+              <button type="button" data-action="end" onClick=${() => setAction({ kind: "end", from: m })}>${t("clinician.end")}</button>
+            </div></li>`)}
+        </ul>
+        <button type="button" class="primary" id="assign" onClick=${() => setAction({ kind: "assign" })}>${t("clinician.assign")}</button>
+        ${action && (action.kind === "end"
+          ? html`<${EndForm} name=${peerName(action.from)} onCancel=${() => setAction(null)}
+              onSubmit=${(reason, note) => run("$end-peer-mentorship", [
+                { name: "peer", valueReference: { reference: action.from } },
+                { name: "reason", valueCoding: { system: SYS.endReason, code: reason } }, assigner,
+                ...(note ? [{ name: "note", valueString: note }] : [])], t("clinician.ended"))} />`
+          : html`<${Picker} peers=${peers || []} exclude=${mentors} kind=${action.kind} from=${action.from && peerName(action.from)}
+              onCancel=${() => setAction(null)}
+              onSubmit=${(to, note) => action.kind === "assign"
+                ? run("$assign-peer-mentor", [{ name: "peer", valueReference: { reference: to } }, assigner,
+                    ...(note ? [{ name: "note", valueString: note }] : [])], t("clinician.assigned"))
+                : run("$transfer-peer-mentor", [{ name: "from", valueReference: { reference: action.from } },
+                    { name: "to", valueReference: { reference: to } }, assigner,
+                    ...(note ? [{ name: "note", valueString: note }] : [])], t("clinician.transferred"))} />`)}
+      </section>
+    </div>
+    <section aria-labelledby="timeline-title">
+      <h2 id="timeline-title">${t("clinician.timeline")}</h2>
+      <table class="timeline-table" id="timeline">
+        <caption class="visually-hidden">${t("clinician.timelineCaption")}</caption>
+        <thead><tr><th scope="col">${t("clinician.when")}</th><th scope="col">${t("clinician.therapy")}</th><th scope="col">${t("clinician.peerSupport")}</th></tr></thead>
+        <tbody>
+          ${rows.length === 0 && html`<tr><td colspan="3" class="muted">${t("peer.nothingYet")}</td></tr>`}
+          ${rows.map(({ r, peer, when }) => html`<tr data-kind=${peer ? "peer" : "therapy"} data-type=${r.resourceType}>
+            <td>${when ? formatDateTime(when) : "–"}</td>
+            <td>${peer ? "" : html`<${Describe} r=${r} peerName=${peerName} />`}</td>
+            <td>${peer ? html`<${Describe} r=${r} note=${sessionNotes.get(ref(r))} peerName=${peerName} />` : ""}</td>
+          </tr>`)}
+        </tbody>
+      </table>
+    </section>
+  </main>`;
+}
+
+function Describe({ r, note, peerName }) {
+  switch (r.resourceType) {
+    case "Encounter": {
+      if (!isPeerSession(r)) return html`${r.type?.[0]?.text || r.type?.[0]?.coding?.[0]?.display || t("clinician.encounter")}`;
+      const modality = modalityOf(r), units = unitsOf(r);
+      return html`<strong>${t("peer.session")}</strong>${modality ? " · " + codeLabel("modality", modality) : ""}${units != null ? " · " + t("session.unitsShort", { units }) : ""}
+        ${note && html`<br /><span class="small">${focusCodes(note).map((c) => codeLabel("focus", c)).join(", ")}: ${note.note?.[0]?.text || ""}</span>`}`;
+    }
+    case "Communication": {
+      const category = r.category?.[0]?.coding?.[0]?.code;
+      return html`<strong>${category ? codeLabel("category", category) : t("peer.message")}</strong>: ${r.payload?.[0]?.contentString || ""}`;
+    }
+    case "ServiceRequest":
+      if (hasCoding([r.code], SYS.snomed, REFERRAL)) {
+        return html`<strong>${t("clinician.assignment")}</strong>: ${peerName(r.performer?.[0]?.reference)} (${codeLabel("requestStatus", r.status)})`;
+      }
+      return html`${r.code?.text || r.code?.coding?.[0]?.display || t("clinician.request")}`;
+    case "Procedure":
+      return html`${r.code?.text || r.code?.coding?.[0]?.display || t("clinician.procedure")}${r.note?.[0]?.text ? ": " + r.note[0].text : ""}`;
+    default:
+      return html`${r.resourceType}`;
+  }
+}
+
+function Picker({ peers, exclude, kind, from, onCancel, onSubmit }) {
+  const { caseloadLimit } = config();
+  const [choice, setChoice] = useState("");
+  const [note, setNote] = useState("");
+  const [error, setError] = useState(null);
+  const options = peers.filter((p) => !exclude.includes(p.ref)).sort((a, b) => a.caseload - b.caseload);
+  return html`<form class="stack panel" id="picker" onSubmit=${(e) => {
+      e.preventDefault();
+      if (!choice) { setError(t("clinician.pickPeer")); return; }
+      onSubmit(choice, note.trim());
+    }}>
+    <fieldset>
+      <legend>${kind === "assign" ? t("clinician.pickAssign") : t("clinician.pickTransfer", { name: from })}</legend>
+      ${options.length === 0 && html`<p class="muted">${t("clinician.noPeers")}</p>`}
+      ${options.map((p) => {
+        const full = p.caseload >= caseloadLimit;
+        return html`<label class=${"pick" + (full ? " pick-full" : "")} data-peer=${p.ref}>
+          <input type="radio" name="peer" value=${p.ref} disabled=${full} checked=${choice === p.ref} onChange=${() => setChoice(p.ref)} />
+          <span class="pick-name">${p.name}</span>
+          <span class="caseload" data-caseload=${p.caseload}>${t("clinician.caseload", { count: p.caseload, limit: caseloadLimit })}</span>
+          <meter min="0" max=${caseloadLimit} low=${Math.floor(caseloadLimit * 0.7)} high=${caseloadLimit - 1} optimum="0" value=${p.caseload}
+            aria-label=${t("clinician.caseload", { count: p.caseload, limit: caseloadLimit })}></meter>
+          ${full && html`<span class="badge badge-overdue">${t("clinician.full")}</span>`}
+        </label>`;
+      })}
+    </fieldset>
+    <div class="field"><label for="assign-note">${t("clinician.note")}</label>
+      <input id="assign-note" value=${note} maxlength="500" onInput=${(e) => setNote(e.currentTarget.value)} /></div>
+    ${error && html`<p class="notice notice-error" role="alert">${error}</p>`}
+    <div class="row">
+      <button type="submit" class="primary" id="confirm-peer">${kind === "assign" ? t("clinician.assign") : t("clinician.transfer")}</button>
+      <button type="button" onClick=${onCancel}>${t("common.cancel")}</button>
+    </div>
+  </form>`;
+}
+
+function EndForm({ name, onCancel, onSubmit }) {
+  const [reason, setReason] = useState("goals-met");
+  const [note, setNote] = useState("");
+  return html`<form class="stack panel" id="end-form" onSubmit=${(e) => { e.preventDefault(); onSubmit(reason, note.trim()); }}>
+    <p><strong>${t("clinician.endFor", { name })}</strong></p>
+    <div class="field"><label for="end-reason">${t("clinician.reason")}</label>
+      <select id="end-reason" value=${reason} onChange=${(e) => setReason(e.currentTarget.value)}>
+        ${END_REASONS.map((r) => html`<option value=${r}>${codeLabel("endReason", r)}</option>`)}
+      </select></div>
+    <div class="field"><label for="end-note">${t("clinician.note")}</label>
+      <input id="end-note" value=${note} maxlength="500" onInput=${(e) => setNote(e.currentTarget.value)} /></div>
+    <div class="row">
+      <button type="submit" class="danger" id="confirm-end">${t("clinician.end")}</button>
+      <button type="button" onClick=${onCancel}>${t("common.cancel")}</button>
+    </div>
+  </form>`;
+}

@@ -1,0 +1,465 @@
+// The peer specialist's pages, phone first: My people, one person, log a session, record encouragement.
+import { useEffect, useState, useCallback, useRef } from "preact/hooks";
+import { html, PageTitle, Notice, Loading, BackButton, Chip, useNav } from "../ui.js";
+import { t, codeLabel, formatDate, formatDateTime } from "../i18n.js";
+import { config } from "../config.js";
+import { billingUnits } from "../billing.js";
+import * as vault from "../vault.js";
+import * as outbox from "../outbox.js";
+import { SYS, ref, idOf, humanName, isPeerRole, uuid, ServerError } from "../fhir.js";
+import {
+  myRoles, caseload, personDetail, daysSince, nextContactDue, isOverdue,
+  modalityOf, unitsOf, focusCodes,
+} from "../data.js";
+
+export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
+  "creative-outlets", "practical-advice", "celebrating-progress", "housing-employment", "wellness-self-care",
+  "crisis-support"];
+export const MODALITIES = ["in-person", "phone", "video", "text"];
+export const CATEGORIES = ["encouragement", "advice", "check-in", "celebration", "reminder"];
+const FLUSH_EVERY_MS = 15000;
+
+export function PeerApp({ client, identity, online }) {
+  const owner = identity.fhirUser;
+  const [view, go, back] = useNav({ page: "people" });
+  const [roles, setRoles] = useState(null);
+  const [people, setPeople] = useState(null);
+  const [pending, setPending] = useState([]);
+  const [notice, setNotice] = useState(null);
+  const [loadError, setLoadError] = useState(null);
+
+  const refreshPending = useCallback(() => outbox.pending(owner).then(setPending), [owner]);
+
+  const load = useCallback(async () => {
+    try {
+      const mine = (await myRoles(client, owner)).filter(isPeerRole);
+      setRoles(mine);
+      setPeople(await caseload(client, mine));
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(err.message);
+    }
+  }, [client, owner]);
+
+  const flush = useCallback(async (opts) => {
+    const before = (await outbox.pending(owner)).length;
+    const result = await outbox.flush(client, owner, opts);
+    if (result.sent > 0) {
+      setNotice({ type: "ok", text: t("outbox.sent", { count: result.sent }) });
+      load();
+    } else if (before > 0 && result.offline) {
+      setNotice({ type: "info", text: t("outbox.stillOffline") });
+    }
+    return result;
+  }, [client, owner, load]);
+
+  useEffect(() => {
+    load();
+    refreshPending();
+    const off = outbox.onChange(refreshPending);
+    flush();
+    const timer = setInterval(() => flush(), FLUSH_EVERY_MS);
+    return () => { off(); clearInterval(timer); };
+  }, []);
+
+  useEffect(() => { if (online) flush(); }, [online]);
+
+  const person = view.id && people ? people.find((p) => p.id === view.id) : null;
+  const ctx = { client, identity, owner, roles, people, pending, go, back, setNotice, flush, reload: load };
+
+  let page;
+  if (loadError && !people) {
+    page = html`<main id="main"><${PageTitle}>${t("peer.myPeople")}<//><p class="notice notice-error" role="alert">${loadError}</p>
+      <button type="button" onClick=${load}>${t("common.retry")}</button></main>`;
+  } else if (!people) {
+    page = html`<main id="main"><${PageTitle}>${t("peer.myPeople")}<//><${Loading} /></main>`;
+  } else if (view.page === "person" && person) {
+    page = html`<${PersonPage} key=${"p" + person.id} ctx=${ctx} person=${person} />`;
+  } else if (view.page === "session" && person) {
+    page = html`<${SessionForm} key=${"s" + person.id} ctx=${ctx} person=${person} />`;
+  } else if (view.page === "message" && person) {
+    page = html`<${MessageForm} key=${"m" + person.id} ctx=${ctx} person=${person} />`;
+  } else {
+    page = html`<${PeopleList} ctx=${ctx} />`;
+  }
+  return html`<div class="peer">
+    <${Notice} notice=${notice} />
+    ${page}
+  </div>`;
+}
+
+function PendingPanel({ ctx, onlyFor }) {
+  const items = ctx.pending.filter((p) => !onlyFor || (p.summary?.patients || []).includes(onlyFor));
+  if (!items.length) return null;
+  return html`<section class="pending" aria-labelledby="pending-title">
+    <h2 id="pending-title">${t("outbox.title", { count: items.length })}</h2>
+    <ul class="plain">
+      ${items.map((item) => html`<li class="pending-item" data-pending=${item.type}>
+        <span class="badge badge-pending">${item.error ? t("outbox.refused") : t("outbox.waiting")}</span>
+        <span>${t(item.type === "session" ? "outbox.session" : "outbox.message", { name: item.summary?.name || "" })}${" · "}${formatDateTime(item.summary?.when || item.queuedAt)}</span>
+        ${item.error && html`<p class="notice notice-error">${item.error}</p>
+          <div class="row">
+            <button type="button" onClick=${() => ctx.flush({ retryRefused: true })}>${t("common.retry")}</button>
+            <button type="button" class="danger" onClick=${() => outbox.discard(item.id)}>${t("outbox.discard")}</button>
+          </div>`}
+      </li>`)}
+    </ul>
+  </section>`;
+}
+
+function PeopleList({ ctx }) {
+  const { overdueDays } = config();
+  const people = [...ctx.people].sort((a, b) => (a.lastContact?.getTime() || 0) - (b.lastContact?.getTime() || 0));
+  return html`<main id="main">
+    <${PageTitle}>${t("peer.myPeople")}<//>
+    <${PendingPanel} ctx=${ctx} />
+    ${people.length === 0 && html`<p class="muted">${t("peer.noPeople")}</p>`}
+    <ul class="cards plain" aria-label=${t("peer.myPeople")}>
+      ${people.map((p) => {
+        const days = daysSince(p.lastContact);
+        const overdue = isOverdue(p, overdueDays);
+        const due = nextContactDue(p, overdueDays);
+        return html`<li>
+          <button type="button" class=${"card person-card" + (overdue ? " overdue" : "")} data-person=${p.id}
+              onClick=${() => ctx.go({ page: "person", id: p.id })}>
+            <span class="card-title">${p.name}</span>
+            ${overdue && html`<span class="badge badge-overdue">${t("peer.overdue")}</span>`}
+            <span class="card-line" data-days=${days ?? ""}>${days == null ? t("peer.noContactYet")
+              : days === 0 ? t("peer.lastContactToday") : t("peer.lastContactDays", { days })}</span>
+            ${due && html`<span class="card-line">${t("peer.nextContact", { date: formatDate(due) })}</span>`}
+          </button>
+        </li>`;
+      })}
+    </ul>
+    <p class="muted small">${t("peer.overdueRule", { days: overdueDays })}</p>
+  </main>`;
+}
+
+function PersonPage({ ctx, person }) {
+  const [detail, setDetail] = useState(null);
+  const [error, setError] = useState(null);
+  const load = () => personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, (err) => setError(err.message));
+  useEffect(() => { load(); }, [person.id, ctx.pending.length]);
+  return html`<main id="main">
+    <${BackButton} onClick=${() => ctx.go({ page: "people" })} label=${t("peer.myPeople")} />
+    <${PageTitle}>${person.name}<//>
+    <div class="actions">
+      <button type="button" class="primary" id="log-session" onClick=${() => ctx.go({ page: "session", id: person.id })}>${t("peer.logSession")}</button>
+      <button type="button" id="send-encouragement" onClick=${() => ctx.go({ page: "message", id: person.id })}>${t("peer.sendEncouragement")}</button>
+    </div>
+    <${PendingPanel} ctx=${ctx} onlyFor=${person.ref} />
+    ${error && html`<p class="notice notice-error" role="alert">${error}</p>`}
+    ${!detail && !error && html`<${Loading} />`}
+    ${detail && html`
+      <section aria-labelledby="goals-title">
+        <h2 id="goals-title">${t("peer.goals")}</h2>
+        ${detail.goals.length === 0 ? html`<p class="muted">${t("peer.noGoals")}</p>` : html`<ul class="goals">
+          ${detail.goals.map((g) => html`<li data-goal=${g.id}>${g.description?.text}
+            ${g.achievementStatus && html` <span class="badge">${g.achievementStatus.coding?.[0]?.code}</span>`}</li>`)}
+        </ul>`}
+      </section>
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">${t("peer.recent")}</h2>
+        ${detail.timeline.length === 0 && html`<p class="muted">${t("peer.nothingYet")}</p>`}
+        <ol class="timeline plain">
+          ${detail.timeline.map((item) => item.kind === "session"
+            ? html`<${SessionItem} item=${item} />`
+            : html`<${MessageItem} item=${item} />`)}
+        </ol>
+      </section>`}
+  </main>`;
+}
+
+function minutesOf(encounter) {
+  const s = encounter?.period?.start, e = encounter?.period?.end;
+  return s && e ? Math.round((new Date(e) - new Date(s)) / 60000) : null;
+}
+
+function SessionItem({ item }) {
+  const e = item.encounter, note = item.note;
+  const modality = modalityOf(e);
+  return html`<li class="timeline-item session-item" data-session=${e.id}>
+    <p class="item-head"><strong>${t("peer.session")}</strong> · ${formatDateTime(e.period?.start)}
+      ${modality && html` · ${codeLabel("modality", modality)}`}
+      ${minutesOf(e) != null && html` · ${t("session.minutesShort", { minutes: minutesOf(e) })}`}
+      ${unitsOf(e) != null && html` · ${t("session.unitsShort", { units: unitsOf(e) })}`}</p>
+    ${note && html`<p class="chips-inline">${focusCodes(note).map((c) => html`<span class="tag">${codeLabel("focus", c)}</span>`)}</p>
+      <p>${note.note?.[0]?.text}</p>
+      ${note.outcome?.text && html`<p><span class="label">${t("session.response")}:</span> ${note.outcome.text}</p>`}
+      ${note.followUp?.[0]?.text && html`<p><span class="label">${t("session.nextSteps")}:</span> ${note.followUp[0].text}</p>`}`}
+    ${item.returned && html`<p class="notice notice-warn" data-returned="true"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>`}
+  </li>`;
+}
+
+function MessageItem({ item }) {
+  const c = item.communication;
+  const category = c.category?.[0]?.coding?.[0]?.code;
+  return html`<li class="timeline-item message-item" data-message=${c.id}>
+    <p class="item-head"><strong>${category ? codeLabel("category", category) : t("peer.message")}</strong> · ${formatDateTime(c.sent)}</p>
+    <p>${c.payload?.[0]?.contentString}</p>
+  </li>`;
+}
+
+/** Keeps a form's content encrypted on the device as it is typed; restores it when the form opens again. */
+function useDraft(id, owner, initial) {
+  const [value, setValue] = useState(null);
+  const [restored, setRestored] = useState(false);
+  useEffect(() => {
+    if (!id) return undefined;
+    let live = true;
+    vault.get(id).then((saved) => {
+      if (!live) return;
+      if (saved) { setValue(saved); setRestored(true); } else { setValue(initial()); }
+    }, () => live && setValue(initial()));
+    return () => { live = false; };
+  }, [id]);
+  const timer = useRef(null);
+  const update = useCallback((patch) => {
+    setValue((prev) => {
+      const next = { ...prev, ...patch };
+      clearTimeout(timer.current);
+      timer.current = setTimeout(() => vault.put(id, "draft", owner, next), 250);
+      return next;
+    });
+  }, [id, owner]);
+  const clear = useCallback(async () => { clearTimeout(timer.current); await vault.remove(id); }, [id]);
+  const saveNow = useCallback(async (v) => { clearTimeout(timer.current); await vault.put(id, "draft", owner, v); }, [id, owner]);
+  return [value, update, clear, restored, saveNow];
+}
+
+function pad(n) { return String(n).padStart(2, "0"); }
+function localDate(d) { return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`; }
+function localTime(d) { return `${pad(d.getHours())}:${pad(d.getMinutes())}`; }
+
+/** Submits a queued record and tells the user what happened; a refusal comes back to the form. */
+async function submitQueued(ctx, clientKey) {
+  const result = await ctx.flush();
+  const left = (await outbox.pending(ctx.owner)).find((p) => p.clientKey === clientKey);
+  if (!left) return { sent: true };
+  if (left.error) {
+    await outbox.discard(left.id);
+    return { refused: left.error };
+  }
+  return { pending: true, offline: result.offline };
+}
+
+function SessionForm({ ctx, person }) {
+  const { billingUnitMinutes, billingMinimumMinutes } = config();
+  const [detail, setDetail] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [], lastSession: null, offline: true }));
+  }, [person.id]);
+  const initial = () => {
+    const last = detail?.lastSession?.encounter;
+    const minutes = minutesOf(last) || 30;
+    const start = new Date(Date.now() - minutes * 60000);
+    start.setMinutes(Math.floor(start.getMinutes() / 5) * 5);
+    return {
+      clientKey: uuid(), date: localDate(start), time: localTime(start), minutes,
+      modality: (last && modalityOf(last)) || "in-person",
+      focus: [], goals: [], others: [], whatWasDone: "", response: "", nextSteps: "",
+    };
+  };
+  const [form, update, clearDraft, restored, saveNow] = useDraftWhen(detail, `draft:session:${person.id}`, ctx.owner, initial);
+  if (!form) return html`<main id="main"><${PageTitle}>${t("session.title", { name: person.name })}<//><${Loading} /></main>`;
+
+  const units = billingUnits(Number(form.minutes), billingUnitMinutes, billingMinimumMinutes);
+  const toggle = (field, code) => update({ [field]: form[field].includes(code) ? form[field].filter((c) => c !== code) : [...form[field], code] });
+  const others = ctx.people.filter((p) => p.id !== person.id);
+  const group = form.others.length > 0;
+
+  const submit = async (e) => {
+    e.preventDefault();
+    const problems = [];
+    if (!form.date || !form.time) problems.push(t("session.needWhen"));
+    if (!(Number(form.minutes) > 0)) problems.push(t("session.needMinutes"));
+    if (form.focus.length === 0) problems.push(t("session.needFocus"));
+    if (!form.whatWasDone.trim() || !form.response.trim() || !form.nextSteps.trim()) problems.push(t("session.needTexts"));
+    if (problems.length) { setError(problems.join(" ")); return; }
+    setError(null);
+    setBusy(true);
+    const start = new Date(`${form.date}T${form.time}`);
+    const end = new Date(start.getTime() + Number(form.minutes) * 60000);
+    const patients = [person, ...others.filter((o) => form.others.includes(o.id))];
+    const peerRef = person.assignment.performer?.[0]?.reference || ref(ctx.roles[0]);
+    const parameters = { resourceType: "Parameters", parameter: [
+      ...patients.map((p) => ({ name: "patient", valueReference: { reference: p.ref } })),
+      { name: "peer", valueReference: { reference: peerRef } },
+      { name: "start", valueDateTime: start.toISOString() },
+      { name: "end", valueDateTime: end.toISOString() },
+      { name: "modality", valueString: form.modality },
+      ...form.focus.map((code) => ({ name: "focus", valueCoding: { system: SYS.focus, code } })),
+      ...(group ? [] : form.goals.map((g) => ({ name: "goal", valueReference: { reference: `Goal/${g}` } }))),
+      { name: "whatWasDone", valueString: form.whatWasDone.trim() },
+      { name: "response", valueString: form.response.trim() },
+      { name: "nextSteps", valueString: form.nextSteps.trim() },
+      { name: "clientKey", valueString: form.clientKey },
+    ] };
+    try {
+      await saveNow(form);
+      await outbox.queueSession(ctx.owner, parameters, { name: patients.map((p) => p.name).join(", "), patients: patients.map((p) => p.ref), when: start.toISOString() });
+      const outcome = await submitQueued(ctx, form.clientKey);
+      if (outcome.refused) { setError(outcome.refused); setBusy(false); return; }
+      await clearDraft();
+      ctx.setNotice(outcome.sent
+        ? { type: "ok", text: t("session.saved", { units }) }
+        : { type: "info", text: t("outbox.keptOffline") });
+      ctx.go({ page: "person", id: person.id });
+    } catch (err) {
+      setError(err instanceof ServerError ? err.message : t("error.device"));
+      setBusy(false);
+    }
+  };
+
+  return html`<main id="main">
+    <${BackButton} onClick=${() => ctx.go({ page: "person", id: person.id })} label=${person.name} />
+    <${PageTitle}>${t("session.title", { name: person.name })}<//>
+    ${restored && html`<p class="notice notice-info" role="status" id="draft-restored">${t("draft.restored")}</p>`}
+    <form class="stack session-form" onSubmit=${submit} novalidate>
+      <div class="row when">
+        <div class="field"><label for="session-date">${t("session.date")}</label>
+          <input id="session-date" type="date" value=${form.date} onInput=${(e) => update({ date: e.currentTarget.value })} required /></div>
+        <div class="field"><label for="session-time">${t("session.start")}</label>
+          <input id="session-time" type="time" value=${form.time} onInput=${(e) => update({ time: e.currentTarget.value })} required /></div>
+        <div class="field"><label for="session-minutes">${t("session.minutes")}</label>
+          <input id="session-minutes" type="number" inputmode="numeric" min="1" max="600" value=${form.minutes}
+            onInput=${(e) => update({ minutes: e.currentTarget.value })} required /></div>
+      </div>
+      <p class="units" id="units" aria-live="polite">${t("session.units", { units, unit: billingUnitMinutes, minimum: billingMinimumMinutes })}</p>
+      <fieldset><legend>${t("session.modality")}</legend>
+        <div class="chips" role="radiogroup">
+          ${MODALITIES.map((m) => html`<label class=${"chip radio-chip" + (form.modality === m ? " chip-on" : "")}>
+            <input type="radio" name="modality" value=${m} checked=${form.modality === m} onChange=${() => update({ modality: m })} />
+            ${codeLabel("modality", m)}</label>`)}
+        </div>
+      </fieldset>
+      <fieldset><legend>${t("session.focus")}</legend>
+        <div class="chips">
+          ${FOCUS_AREAS.map((code) => html`<${Chip} pressed=${form.focus.includes(code)} data-focus=${code}
+            onToggle=${() => toggle("focus", code)}>${codeLabel("focus", code)}<//>`)}
+        </div>
+      </fieldset>
+      ${!group && detail?.goals?.length > 0 && html`<fieldset><legend>${t("session.goals")}</legend>
+        ${detail.goals.map((g) => html`<label class="check"><input type="checkbox" data-goal=${g.id} checked=${form.goals.includes(g.id)}
+          onChange=${() => toggle("goals", g.id)} /> ${g.description?.text}</label>`)}
+      </fieldset>`}
+      <div class="field"><label for="what">${t("session.whatWasDone")}</label>
+        <textarea id="what" rows="2" maxlength="2000" value=${form.whatWasDone} onInput=${(e) => update({ whatWasDone: e.currentTarget.value })}></textarea></div>
+      <div class="field"><label for="response">${t("session.response")}</label>
+        <textarea id="response" rows="2" maxlength="2000" value=${form.response} onInput=${(e) => update({ response: e.currentTarget.value })}></textarea></div>
+      <div class="field"><label for="next-steps">${t("session.nextSteps")}</label>
+        <textarea id="next-steps" rows="2" maxlength="2000" value=${form.nextSteps} onInput=${(e) => update({ nextSteps: e.currentTarget.value })}></textarea></div>
+      ${others.length > 0 && html`<details class="group" open=${group}>
+        <summary>${t("session.group")}</summary>
+        <p class="muted small">${t("session.groupHelp")}</p>
+        ${others.map((o) => html`<label class="check"><input type="checkbox" data-other=${o.id} checked=${form.others.includes(o.id)}
+          onChange=${() => toggle("others", o.id)} /> ${o.name}</label>`)}
+      </details>`}
+      ${error && html`<p class="notice notice-error" role="alert" id="form-error">${error}</p>`}
+      <button type="submit" class="primary" id="save-session" disabled=${busy}>${t("session.save", { units })}</button>
+    </form>
+  </main>`;
+}
+
+/** useDraft, but the initial value may depend on data still loading (waits for ready to be truthy). */
+function useDraftWhen(ready, id, owner, initial) {
+  const [value, update, clear, restored, saveNow] = useDraft(ready ? id : null, owner, initial);
+  return [ready ? value : null, update, clear, restored, saveNow];
+}
+
+const STARTERS = {
+  "cravings": "starter.cravings", "setback-relapse": "starter.setback", "goal-setting": "starter.goal",
+  "belonging": "starter.belonging", "relationships": "starter.relationships", "creative-outlets": "starter.creative",
+  "practical-advice": "starter.practical", "celebrating-progress": "starter.celebrating",
+  "housing-employment": "starter.housing", "wellness-self-care": "starter.wellness", "crisis-support": "starter.crisis",
+};
+
+function MessageForm({ ctx, person }) {
+  const [detail, setDetail] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [] }));
+  }, [person.id]);
+  const initial = () => ({ clientKey: uuid(), category: "encouragement", focus: [], goal: "", text: "", medium: "ONLINEWRIT" });
+  const [form, update, clearDraft, restored, saveNow] = useDraftWhen(detail, `draft:message:${person.id}`, ctx.owner, initial);
+  if (!form) return html`<main id="main"><${PageTitle}>${t("message.title", { name: person.name })}<//><${Loading} /></main>`;
+  const toggleFocus = (code) => update({ focus: form.focus.includes(code) ? form.focus.filter((c) => c !== code) : [...form.focus, code] });
+  const starters = (form.focus.length ? form.focus : ["celebrating-progress", "cravings", "belonging"]).map((c) => t(STARTERS[c]));
+
+  const submit = async (e) => {
+    e.preventDefault();
+    if (!form.text.trim()) { setError(t("message.needText")); return; }
+    setError(null);
+    setBusy(true);
+    const peerRef = person.assignment.performer?.[0]?.reference || ref(ctx.roles[0]);
+    const sent = new Date().toISOString();
+    const communication = {
+      resourceType: "Communication", status: "completed",
+      identifier: [{ system: SYS.messageKey, value: form.clientKey }],
+      basedOn: [{ reference: ref(person.assignment) }],
+      category: [{ coding: [{ system: SYS.messageCategory, code: form.category }] }],
+      medium: [{ coding: [{ system: SYS.participationMode, code: form.medium }] }],
+      subject: { reference: person.ref }, recipient: [{ reference: person.ref }],
+      sender: { reference: peerRef }, sent,
+      ...(form.goal ? { about: [{ reference: `Goal/${form.goal}` }] } : {}),
+      ...(form.focus.length ? { reasonCode: form.focus.map((code) => ({ coding: [{ system: SYS.focus, code }] })) } : {}),
+      payload: [{ contentString: form.text.trim() }],
+    };
+    try {
+      await saveNow(form);
+      await outbox.queueMessage(ctx.owner, communication, { name: person.name, patients: [person.ref], when: sent });
+      const outcome = await submitQueued(ctx, form.clientKey);
+      if (outcome.refused) { setError(outcome.refused); setBusy(false); return; }
+      await clearDraft();
+      ctx.setNotice(outcome.sent ? { type: "ok", text: t("message.saved") } : { type: "info", text: t("outbox.keptOffline") });
+      ctx.go({ page: "person", id: person.id });
+    } catch (err) {
+      setError(err instanceof ServerError ? err.message : t("error.device"));
+      setBusy(false);
+    }
+  };
+
+  return html`<main id="main">
+    <${BackButton} onClick=${() => ctx.go({ page: "person", id: person.id })} label=${person.name} />
+    <${PageTitle}>${t("message.title", { name: person.name })}<//>
+    ${restored && html`<p class="notice notice-info" role="status" id="draft-restored">${t("draft.restored")}</p>`}
+    <form class="stack" onSubmit=${submit} novalidate>
+      <fieldset><legend>${t("message.category")}</legend>
+        <div class="chips" role="radiogroup">
+          ${CATEGORIES.map((c) => html`<label class=${"chip radio-chip" + (form.category === c ? " chip-on" : "")}>
+            <input type="radio" name="category" value=${c} checked=${form.category === c} onChange=${() => update({ category: c })} />
+            ${codeLabel("category", c)}</label>`)}
+        </div>
+      </fieldset>
+      <fieldset><legend>${t("message.focus")}</legend>
+        <div class="chips">
+          ${FOCUS_AREAS.map((code) => html`<${Chip} pressed=${form.focus.includes(code)} data-focus=${code}
+            onToggle=${() => toggleFocus(code)}>${codeLabel("focus", code)}<//>`)}
+        </div>
+      </fieldset>
+      <fieldset><legend>${t("message.starters")}</legend>
+        <div class="starters">
+          ${starters.map((s, i) => html`<button type="button" class="starter" data-starter=${i} onClick=${() => update({ text: s })}>${s}</button>`)}
+        </div>
+      </fieldset>
+      <div class="field"><label for="message-text">${t("message.text")}</label>
+        <textarea id="message-text" rows="3" maxlength="1000" value=${form.text} onInput=${(e) => update({ text: e.currentTarget.value })}></textarea></div>
+      ${detail?.goals?.length > 0 && html`<div class="field"><label for="message-goal">${t("message.goal")}</label>
+        <select id="message-goal" value=${form.goal} onChange=${(e) => update({ goal: e.currentTarget.value })}>
+          <option value="">${t("message.noGoal")}</option>
+          ${detail.goals.map((g) => html`<option value=${g.id}>${g.description?.text}</option>`)}
+        </select></div>`}
+      <div class="field"><label for="message-medium">${t("message.medium")}</label>
+        <select id="message-medium" value=${form.medium} onChange=${(e) => update({ medium: e.currentTarget.value })}>
+          ${["ONLINEWRIT", "PHONE", "FACE"].map((m) => html`<option value=${m}>${codeLabel("medium", m)}</option>`)}
+        </select></div>
+      ${error && html`<p class="notice notice-error" role="alert" id="form-error">${error}</p>`}
+      <button type="submit" class="primary" id="save-message" disabled=${busy}>${t("message.save")}</button>
+    </form>
+  </main>`;
+}
+
+export { idOf, humanName };

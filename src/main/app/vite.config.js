@@ -1,0 +1,23 @@
+import { defineConfig } from "vite";
+import { resolve } from "node:path";
+
+// Built into target/app-web/app; Maven copies target/app-web into the WAR, so the pages are served at /app/.
+export default defineConfig({
+  base: "/app/",
+  build: {
+    outDir: resolve(import.meta.dirname, "../../../target/app-web/app"),
+    emptyOutDir: true,
+    sourcemap: false,
+    rollupOptions: {
+      input: {
+        index: resolve(import.meta.dirname, "index.html"),
+        launch: resolve(import.meta.dirname, "launch.html"),
+      },
+    },
+  },
+  server: {
+    port: 5173,
+    // the FHIR server in development: mvn -DskipTests package liberty:run
+    proxy: { "/fhir": "http://localhost:9080", "/auth": "http://localhost:9080", "/app/config.json": "http://localhost:9080" },
+  },
+});

@@ -1,0 +1,82 @@
+package org.alongside.it.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import org.alongside.it.FhirServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+/** The app is served under /app by the same server, loads in Chromium, passes axe, and speaks two languages. */
+class AppShellIT {
+
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() {
+        browser = Browser.phone();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void servedUnderAppAndSettingsComeFromTheServer() {
+        HttpResponse<String> page = FhirServer.get(FhirServer.baseUrl() + "/app/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<div id=\"root\">");
+        HttpResponse<String> config = FhirServer.get(FhirServer.baseUrl() + "/app/config.json");
+        assertThat(config.statusCode()).isEqualTo(200);
+        assertThat(config.body()).contains("\"overdueDays\":7", "\"caseloadLimit\":15", "\"billingUnitMinutes\":15",
+                "\"billingMinimumMinutes\":8");
+    }
+
+    @Test
+    void languageIsSwitchableAndRememberedOutsideTheUrl() {
+        Scene scene = new Scene();
+        scene.organization();
+        String chen = scene.practitioner("chen", "Dr. Chen");
+        String jordan = scene.practitioner("jordan", "Jordan Reyes");
+        String role = scene.peerRole(jordan, null);
+        String maria = scene.patient("maria", "Maria", "Lopez");
+        scene.assign(scene.plan(maria, "Part-time work", chen), role, chen, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2));
+
+        browser.signIn("peer-specialist", jordan);
+        browser.awaitText(By.id("page-title"), "My people");
+        String english = browser.text(By.cssSelector("[data-person='" + maria + "']"));
+        assertThat(english).contains("No contact yet");
+
+        new Select(browser.await(By.id("language"))).selectByValue("es");
+        browser.awaitText(By.id("page-title"), "Mis personas");
+        assertThat(browser.text(By.cssSelector("[data-person='" + maria + "']"))).contains("Aún sin contacto");
+        assertThat(browser.js("return document.documentElement.lang")).isEqualTo("es");
+        browser.assertAccessible("my people in Spanish");
+        browser.screens("peer-my-people-es");
+
+        browser.driver().navigate().refresh();
+        browser.awaitText(By.id("page-title"), "Mis personas");
+        assertThat(browser.url()).doesNotContain("lang").doesNotContain("=es");
+
+        new Select(browser.await(By.id("language"))).selectByValue("en");
+        browser.awaitText(By.id("page-title"), "My people");
+    }
+
+    @Test
+    void everyVisibleStringHasASpanishTranslation() throws Exception {
+        java.nio.file.Path messages = java.nio.file.Path.of("src/main/app/src/messages"); // Failsafe runs in the project directory
+        String en = java.nio.file.Files.readString(messages.resolve("en.json"));
+        String es = java.nio.file.Files.readString(messages.resolve("es.json"));
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("^\\s*\"([^\"]+)\":", java.util.regex.Pattern.MULTILINE);
+        java.util.Set<String> enKeys = key.matcher(en).results().map(m -> m.group(1)).collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> esKeys = key.matcher(es).results().map(m -> m.group(1)).collect(java.util.stream.Collectors.toSet());
+        assertThat(enKeys).hasSizeGreaterThan(100);
+        assertThat(esKeys).isEqualTo(enKeys);
+    }
+}

@@ -1,0 +1,130 @@
+package org.alongside.it.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The clinician at a desktop: the care plan with therapy and peer support side by side, and the peer mentor
+ * assigned, transferred and ended from a picker that shows each peer's caseload against the limit.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClinicianJourneyIT {
+
+    private static final Scene scene = new Scene();
+    private static Browser browser;
+    private static String maria;
+    private static String plan;
+    private static String jordanRole;
+    private static String alexRole;
+
+    @BeforeAll
+    static void setUp() {
+        scene.organization();
+        String chen = scene.practitioner("chen", "Dr. Chen");
+        jordanRole = scene.peerRole(scene.practitioner("jordan", "Jordan Reyes"), null);
+        alexRole = scene.peerRole(scene.practitioner("alex", "Alex Kim"), null);
+        maria = scene.patient("maria", "Maria", "Lopez");
+        plan = scene.plan(maria, "Get back to part-time work by summer", chen);
+        String other = scene.patient("sam", "Sam", "Ortiz");
+        scene.assign(scene.plan(other, "Reconnect with family", chen), jordanRole, chen, LocalDate.now(ZoneOffset.UTC).minusDays(5));
+        scene.assign(plan, jordanRole, chen, LocalDate.now(ZoneOffset.UTC).minusDays(14));
+        Instant now = Instant.now();
+        scene.therapy(maria, plan, now.minus(6, ChronoUnit.DAYS), "CBT session with Dr. Chen");
+        scene.session(maria, jordanRole, now.minus(4, ChronoUnit.DAYS), 35, "in-person", "Coffee and a walk");
+        browser = Browser.desktop();
+        browser.signIn("clinician", chen);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (browser != null) {
+            List<String> console = browser.console();
+            browser.close();
+            assertThat(String.join("\n", console)).doesNotContain("Maria", "Lopez", "Coffee");
+        }
+    }
+
+    private List<ServiceRequest> assignments(String status) {
+        return Scene.resources(scene.search("ServiceRequest?based-on=CarePlan/" + plan + "&status=" + status), ServiceRequest.class);
+    }
+
+    @Test
+    @Order(1)
+    void sideBySideShowsTherapyAndPeerSupportOnOneTimeline() {
+        browser.click(By.cssSelector("[data-plan='" + plan + "']"));
+        browser.awaitText(By.id("page-title"), "Maria Lopez");
+        browser.awaitText(By.cssSelector("[data-figure=sessionsTotal]"), "1");
+        assertThat(browser.text(By.cssSelector("[data-figure=daysSinceLastContact]"))).isEqualTo("3");
+        WebElement therapy = browser.await(By.cssSelector("#timeline tr[data-kind=therapy]"));
+        assertThat(therapy.getText()).contains("CBT session with Dr. Chen");
+        assertThat(browser.text(By.cssSelector("#timeline tr[data-kind=peer][data-type=Encounter]")))
+                .contains("Session", "In person", "2 unit(s)", "Coffee and a walk");
+        assertThat(browser.text(By.id("mentors"))).contains("Jordan Reyes");
+        assertThat(browser.url()).doesNotContain(maria).doesNotContain(plan);
+        browser.assertAccessible("side by side");
+        browser.assertLargeTargets("side by side");
+        browser.screens("clinician-side-by-side");
+        // 200% zoom of the 1366 px window: a 683 px wide viewport, still no sideways scrolling
+        browser.size(683, 450, false);
+        browser.assertNoHorizontalScroll("side by side at 200%");
+        browser.size(Browser.DESKTOP_WIDTH, Browser.DESKTOP_HEIGHT, false);
+    }
+
+    @Test
+    @Order(2)
+    void transferShowsCaseloadsAndMovesTheAssignment() {
+        browser.click(By.cssSelector("[data-mentor='PractitionerRole/" + jordanRole + "'] [data-action=transfer]"));
+        WebElement alex = browser.await(By.cssSelector("#picker [data-peer='PractitionerRole/" + alexRole + "']"));
+        assertThat(alex.getText()).contains("Alex Kim", "0 of 15 people");
+        assertThat(browser.driver().findElements(By.cssSelector("#picker [data-peer='PractitionerRole/" + jordanRole + "']"))).isEmpty();
+        browser.assertAccessible("transfer picker");
+        browser.screens("clinician-picker");
+        alex.findElement(By.cssSelector("input")).click();
+        browser.click(By.id("confirm-peer"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "Peer mentor transferred");
+        browser.awaitText(By.id("mentors"), "Alex Kim");
+        assertThat(assignments("active")).singleElement()
+                .satisfies(sr -> assertThat(sr.getPerformerFirstRep().getReference()).isEqualTo("PractitionerRole/" + alexRole));
+        assertThat(assignments("completed")).singleElement()
+                .satisfies(sr -> assertThat(sr.getPerformerFirstRep().getReference()).isEqualTo("PractitionerRole/" + jordanRole));
+    }
+
+    @Test
+    @Order(3)
+    void endWithAReasonThenAssignAgainFromThePicker() {
+        browser.click(By.cssSelector("[data-mentor='PractitionerRole/" + alexRole + "'] [data-action=end]"));
+        new Select(browser.await(By.id("end-reason"))).selectByValue("patient-request");
+        browser.click(By.id("confirm-end"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "Mentorship ended");
+        browser.awaitText(By.id("mentors"), "No peer mentor assigned");
+        assertThat(assignments("active")).isEmpty();
+
+        browser.click(By.id("assign"));
+        WebElement jordan = browser.await(By.cssSelector("#picker [data-peer='PractitionerRole/" + jordanRole + "']"));
+        assertThat(jordan.getText()).contains("Jordan Reyes", "1 of 15 people");
+        browser.click(By.id("confirm-peer"));
+        browser.awaitText(By.cssSelector("#picker [role=alert]"), "Choose a peer specialist first");
+        jordan.findElement(By.cssSelector("input")).click();
+        browser.click(By.id("confirm-peer"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "Peer mentor assigned");
+        browser.awaitText(By.id("mentors"), "Jordan Reyes");
+        assertThat(assignments("active")).singleElement()
+                .satisfies(sr -> assertThat(sr.getPerformerFirstRep().getReference()).isEqualTo("PractitionerRole/" + jordanRole));
+        assertThat(browser.text(By.id("timeline"))).contains("Peer mentor assignment");
+    }
+}
