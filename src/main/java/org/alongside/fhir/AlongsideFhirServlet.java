@@ -20,6 +20,7 @@ import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.WriteChecks;
 import org.alongside.sync.BundleProcessor;
+import org.alongside.sync.export.BulkExportService;
 import org.hl7.fhir.r4.model.MetadataResource;
 
 /** The FHIR R4 endpoint at /fhir (mapped in web.xml): HAPI's RestfulServer wired to Alongside's store. */
@@ -66,6 +67,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient SearchIndexExtractor indexExtractor;
 
+    @Inject
+    transient BulkExportService bulkExportService;
+
     @Override
     protected void initialize() {
         setFhirContext(fhirContext);
@@ -87,6 +91,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         setResourceProviders(providers);
         registerProvider(new SystemProvider(searchBundles, bundleProcessor));
         registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService));
+        registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
 
         registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));
