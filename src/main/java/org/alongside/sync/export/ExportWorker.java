@@ -3,8 +3,7 @@ package org.alongside.sync.export;
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -19,7 +18,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -29,7 +30,8 @@ import org.alongside.store.SnapshotReader;
 
 /**
  * Runs export jobs on this instance. Every second it removes jobs past their retention and claims due jobs while
- * fewer than {@code alongside.export.max-concurrent-jobs} run here. The claim is a database row lock taken with
+ * fewer than {@code alongside.export.max-concurrent-jobs} run here, on threads from Jakarta Concurrency's
+ * {@code ManagedThreadFactory}. The claim is a database row lock taken with
  * SKIP LOCKED plus a conditional update, so several instances never run one attempt twice; a job whose owner has not
  * sent a heartbeat for {@code alongside.export.stale-after} is claimed again (the owner died or hangs).
  */
@@ -39,11 +41,14 @@ public class ExportWorker {
     private static final Logger LOG = Logger.getLogger(ExportWorker.class.getName());
     private static final long ORPHAN_SWEEP_MILLIS = 60_000;
 
-    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
-    ManagedScheduledExecutorService scheduler;
-
-    @Resource(lookup = "java:comp/DefaultManagedExecutorService")
-    ManagedExecutorService executor;
+    /**
+     * Threads of our own, with the application's context, rather than Liberty's shared executor (where managed
+     * executors run): an export holds its thread for minutes, and a poll completing every second on the shared pool
+     * would look like progress to Liberty's pool controller, which then never adds threads when requests block one
+     * another (seen with HTTP/2 cleartext clients: the server stopped answering).
+     */
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    ManagedThreadFactory threads;
 
     @Inject
     AlongsideConfig config;
@@ -65,24 +70,30 @@ public class ExportWorker {
     private final AtomicInteger running = new AtomicInteger();
     private final Set<Future<?>> tasks = ConcurrentHashMap.newKeySet();
     private ExportRunner runner;
-    private ScheduledFuture<?> polling;
+    private ScheduledExecutorService scheduler;
+    private ExecutorService executor;
     private volatile boolean reportedPollFailure;
     private long lastSweep;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         runner = new ExportRunner(snapshots, jobs, service.directory(), service.compartment(), fhirContext,
                 config.exportPageSize(), config.exportMaxResourcesPerFile(), clock);
+        scheduler = Executors.newSingleThreadScheduledExecutor(threads);
+        executor = Executors.newFixedThreadPool(config.exportMaxConcurrentJobs(), threads);
         // the first poll waits for start-up (schema migration runs on the same event)
-        polling = scheduler.scheduleWithFixedDelay(this::poll, 5, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::poll, 5, 1, TimeUnit.SECONDS);
     }
 
     @PreDestroy
     void stop() {
-        if (polling != null) {
-            polling.cancel(false);
+        if (scheduler != null) {
+            scheduler.shutdownNow();
         }
         // running jobs stop at their next row; they stay claimed and are taken over once their heartbeat is stale
         tasks.forEach(task -> task.cancel(true));
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 
     void poll() {
