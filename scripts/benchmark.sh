@@ -8,18 +8,27 @@
 # both drop their data at start), runs org.alongside.bench.FhirBenchmark against them and always stops them.
 # Arguments are passed to the benchmark program (system properties, see its Javadoc).
 #
-# Environment: BENCH_H2=0 skips the H2 server; BENCH_MAVEN_FLAGS adds Maven flags (e.g. -o to stay offline).
+# Environment: BENCH_H2=0 skips the H2 server; BENCH_MAVEN_FLAGS adds Maven flags (e.g. -o to stay offline);
+# BENCH_EXPORT=1 runs the Bulk Data $export benchmark (org.alongside.bench.ExportBenchmark: 100k resources) instead,
+# which writes a section of its own; BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP and BENCH_H2_HTTPS move the ports.
 # Servers on other ports (9080, 9180, 9181, ...) are never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_SERVER=alongside-bench
-PG_HTTP=9280
-PG_HTTPS=9643
+PG_HTTP=${BENCH_PG_HTTP:-9280}
+PG_HTTPS=${BENCH_PG_HTTPS:-9643}
 PG_URL='jdbc:postgresql://127.0.0.1:5432/test?currentSchema=alongside_bench'
 H2_SERVER=alongside-bench-h2
-H2_HTTP=9281
-H2_HTTPS=9644
+H2_HTTP=${BENCH_H2_HTTP:-9281}
+H2_HTTPS=${BENCH_H2_HTTPS:-9644}
+program=org.alongside.bench.FhirBenchmark
+server_flags=()
+if [ "${BENCH_EXPORT:-0}" = 1 ]; then
+  program=org.alongside.bench.ExportBenchmark
+  # an export waits for the settle window before it starts; keep it short and count from the start
+  server_flags=(-Dliberty.bootstrap.alongside.sync.settleSeconds=1)
+fi
 
 began=$(date +%s)
 mvn_() {
@@ -83,16 +92,16 @@ start_server "$PG_SERVER" "$PG_HTTP" "$PG_HTTPS" \
   "-Dliberty.bootstrap.alongside.db.url=$PG_URL" \
   -Dliberty.bootstrap.alongside.db.user=postgres \
   -Dliberty.bootstrap.alongside.db.driver=org.postgresql.Driver \
-  -Dliberty.bootstrap.alongside.db.schema=alongside_bench
+  -Dliberty.bootstrap.alongside.db.schema=alongside_bench "${server_flags[@]+"${server_flags[@]}"}"
 targets="PostgreSQL=http://localhost:$PG_HTTP"
 
 if [ "${BENCH_H2:-1}" != 0 ]; then
-  start_server "$H2_SERVER" "$H2_HTTP" "$H2_HTTPS"
+  start_server "$H2_SERVER" "$H2_HTTP" "$H2_HTTPS" "${server_flags[@]+"${server_flags[@]}"}"
   targets="$targets;H2 (embedded)=http://localhost:$H2_HTTP"
 fi
 
 log "running the benchmark against: $targets"
-mvn_ exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.alongside.bench.FhirBenchmark \
+mvn_ exec:java -Dexec.classpathScope=test -Dexec.mainClass="$program" \
   "-Dbench.targets=$targets" "$@"
 
 log "done in $(($(date +%s) - began)) s; figures in docs/benchmarks.md"

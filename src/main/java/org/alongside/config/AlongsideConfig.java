@@ -2,6 +2,8 @@ package org.alongside.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -77,6 +79,39 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.db.cleanOnStart", defaultValue = "false")
     boolean cleanDatabaseOnStart;
 
+    /**
+     * Directory of Bulk Data export files. server.xml passes {@code ${server.output.dir}/export}; several instances
+     * must share one directory (a network file system), or a file written on one cannot be downloaded from another.
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.export.dir")
+    Optional<String> exportDirectory;
+
+    /** How long a finished export job and its files are kept (ISO-8601 duration, e.g. PT1H). */
+    @Inject
+    @ConfigProperty(name = "alongside.export.retention", defaultValue = "PT1H")
+    Duration exportRetention;
+
+    /** Export jobs one instance runs at once; more wait in the queue (or run on another instance). */
+    @Inject
+    @ConfigProperty(name = "alongside.export.max-concurrent-jobs", defaultValue = "2")
+    int exportMaxConcurrentJobs;
+
+    /** Resources per NDJSON file; a type with more is split into several files. */
+    @Inject
+    @ConfigProperty(name = "alongside.export.max-resources-per-file", defaultValue = "100000")
+    long exportMaxResourcesPerFile;
+
+    /** Resources an export reads per database round trip. */
+    @Inject
+    @ConfigProperty(name = "alongside.export.page-size", defaultValue = "500")
+    int exportPageSize;
+
+    /** A running job whose instance has not sent a heartbeat for this long is taken over by another. */
+    @Inject
+    @ConfigProperty(name = "alongside.export.stale-after", defaultValue = "PT2M")
+    Duration exportStaleAfter;
+
     public List<String> resourceTypes() {
         return resourceTypes;
     }
@@ -119,6 +154,31 @@ public class AlongsideConfig {
 
     public Optional<String> databaseSchema() {
         return databaseSchema.filter(schema -> !schema.isBlank());
+    }
+
+    public Path exportDirectory() {
+        return Path.of(exportDirectory.filter(dir -> !dir.isBlank())
+                .orElse(System.getProperty("java.io.tmpdir") + "/alongside-export"));
+    }
+
+    public Duration exportRetention() {
+        return exportRetention;
+    }
+
+    public int exportMaxConcurrentJobs() {
+        return exportMaxConcurrentJobs;
+    }
+
+    public long exportMaxResourcesPerFile() {
+        return exportMaxResourcesPerFile;
+    }
+
+    public int exportPageSize() {
+        return exportPageSize;
+    }
+
+    public Duration exportStaleAfter() {
+        return exportStaleAfter;
     }
 
     public boolean cleanDatabaseOnStart() {

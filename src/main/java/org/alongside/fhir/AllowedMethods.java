@@ -1,6 +1,7 @@
 package org.alongside.fhir;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,6 +15,11 @@ final class AllowedMethods {
     private static final Set<String> TYPE = Set.of("GET", "HEAD", "POST", "PUT", "DELETE");
     private static final Set<String> INSTANCE = Set.of("GET", "HEAD", "PUT", "DELETE");
     private static final Set<String> SEARCH = Set.of("GET", "HEAD", "POST");
+    /** Bulk Data: kick-off by GET only (a HEAD would start a job); the status URL is polled and cancelled. */
+    private static final Map<String, Set<String>> BULK_EXPORT = Map.of(
+            "$export", Set.of("GET"),
+            "$export-poll-status", Set.of("GET", "DELETE"),
+            "$export-file", Set.of("GET"));
     /** The base takes transaction and batch Bundles; OPTIONS there answers the CapabilityStatement. */
     private static final Set<String> BASE = Set.of("POST", "OPTIONS");
 
@@ -43,7 +49,7 @@ final class AllowedMethods {
         String first = segments.get(0);
         String last = segments.get(segments.size() - 1);
         if (last.startsWith("$")) {
-            return OPERATION;
+            return BULK_EXPORT.getOrDefault(last, OPERATION);
         }
         if (segments.size() == 1) {
             return first.equals("metadata") || first.equals("_history") ? READ_ONLY : TYPE;

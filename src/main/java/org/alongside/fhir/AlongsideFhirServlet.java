@@ -25,6 +25,7 @@ import org.alongside.store.RecordAccess;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.WriteChecks;
 import org.alongside.sync.BundleProcessor;
+import org.alongside.sync.export.BulkExportService;
 import org.hl7.fhir.r4.model.MetadataResource;
 
 /** The FHIR R4 endpoint at /fhir (mapped in web.xml): HAPI's RestfulServer wired to Alongside's store. */
@@ -86,6 +87,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient Part2Disclosure part2Disclosure;
 
+    @Inject
+    transient BulkExportService bulkExportService;
+
     @Override
     protected void initialize() {
         setFhirContext(fhirContext);
@@ -109,6 +113,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         registerProvider(new DisclosureAccounting(auditStore, recordAccess, config.maxCount()));
         registerProvider(new SystemProvider(searchBundles, bundleProcessor));
         registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService));
+        registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
 
         registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));

@@ -32,6 +32,19 @@ public class CapabilityStatementCustomizer {
         this.softwareVersion = softwareVersion;
     }
 
+    /**
+     * Bulk Data Access IG v2: the server instantiates its CapabilityStatement, and $export points at the IG's
+     * OperationDefinitions. The status and file URLs are steps of the asynchronous pattern that the kick-off and the
+     * manifest hand out, not operations a client discovers, so they are not listed.
+     */
+    private static void declareBulkData(CapabilityStatement capability) {
+        capability.addInstantiates("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data");
+        var operations = capability.getRestFirstRep().getOperation();
+        operations.removeIf(o -> o.getName().equals("export-poll-status") || o.getName().equals("export-file"));
+        operations.stream().filter(o -> o.getName().equals("export"))
+                .forEach(o -> o.setDefinition(BulkExportOperations.EXPORT_DEFINITION));
+    }
+
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
     public void customize(IBaseConformance conformance) {
         CapabilityStatement capability = (CapabilityStatement) conformance;
@@ -40,6 +53,7 @@ public class CapabilityStatementCustomizer {
         capability.getFormat().clear();
         capability.addFormat("application/fhir+json").addFormat("application/fhir+xml");
         var rest = capability.getRestFirstRep();
+        declareBulkData(capability);
         for (var code : java.util.List.of(CapabilityStatement.SystemRestfulInteraction.TRANSACTION,
                 CapabilityStatement.SystemRestfulInteraction.BATCH)) {
             if (rest.getInteraction().stream().noneMatch(i -> i.getCode() == code)) {
@@ -55,6 +69,10 @@ public class CapabilityStatementCustomizer {
             }
             if (!registry.supportsType(type)) {
                 continue;
+            }
+            if (type.equals("Patient")) {
+                resource.getOperation().stream().filter(o -> o.getName().equals("export"))
+                        .forEach(o -> o.setDefinition(BulkExportOperations.PATIENT_EXPORT_DEFINITION));
             }
             resource.getInteraction().removeIf(i -> i.getCode() == TypeRestfulInteraction.PATCH);
             resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);

@@ -625,12 +625,17 @@ public final class FhirBenchmark {
 
     /** Replaces the generated section of the file (between BEGIN and END), keeping the hand-written text. */
     static void writeSection(Path file, String section) throws IOException {
+        writeSection(file, section, BEGIN, END);
+    }
+
+    /** As {@link #writeSection(Path, String)} between other markers, so several programs keep sections of their own. */
+    static void writeSection(Path file, String section, String beginMarker, String endMarker) throws IOException {
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
-        String generated = BEGIN + "\n\n" + section.strip() + "\n\n" + END;
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
+        String generated = beginMarker + "\n\n" + section.strip() + "\n\n" + endMarker;
+        int begin = text.indexOf(beginMarker);
+        int end = text.indexOf(endMarker);
         if (begin >= 0 && end > begin) {
-            text = text.substring(0, begin) + generated + text.substring(end + END.length());
+            text = text.substring(0, begin) + generated + text.substring(end + endMarker.length());
         } else {
             text = text.stripTrailing() + "\n\n" + generated + "\n";
         }

@@ -53,12 +53,23 @@ class AllowedMethodsTest {
 
     @Test
     void operationsAllowGetAndPost() {
-        for (String path : new String[] {"$export", "Patient/$validate", "Patient/1/$everything"}) {
+        for (String path : new String[] {"$meta", "Patient/$validate", "Patient/1/$everything"}) {
             assertThat(AllowedMethods.allows(path, "GET")).as(path).isTrue();
             assertThat(AllowedMethods.allows(path, "POST")).as(path).isTrue();
             assertThat(AllowedMethods.allows(path, "PUT")).as(path).isFalse();
             assertThat(AllowedMethods.allows(path, "DELETE")).as(path).isFalse();
         }
+    }
+
+    @Test
+    void bulkExportKicksOffByGetOnlyAndItsStatusUrlIsPolledOrCancelled() {
+        for (String path : new String[] {"$export", "Patient/$export"}) {
+            assertThat(AllowedMethods.forPath(path)).as(path).containsExactly("GET");
+        }
+        assertThat(AllowedMethods.forPath("$export-poll-status")).containsExactlyInAnyOrder("GET", "DELETE");
+        assertThat(AllowedMethods.allows("$export-poll-status", "POST")).isFalse();
+        assertThat(AllowedMethods.forPath("$export-file")).containsExactly("GET");
+        assertThat(AllowedMethods.allows("$export-file", "DELETE")).isFalse();
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -47,6 +49,68 @@ class CapabilityWalkIT {
         assertThat(capability.getRestFirstRep().getInteraction())
                 .extracting(i -> i.getCode().toCode()).contains("transaction", "batch", "history-system");
         assertThat(FhirServer.get("/_history?_count=1").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Bulk Data: the statement instantiates the IG's, and each declared $export (system and Patient) is kicked off,
+     * polled to completion, and its files fetched. Narrowed with _since to what this test writes, so it stays quick
+     * on a database the other tests have filled.
+     */
+    @Test
+    void everyDeclaredExportOperationRunsToCompletion() throws Exception {
+        CapabilityStatement capability = client.capabilities().ofType(CapabilityStatement.class).execute();
+        assertThat(capability.getInstantiates()).extracting(c -> c.getValue())
+                .contains("http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data");
+        List<String> kickOffs = new ArrayList<>();
+        for (var operation : capability.getRestFirstRep().getOperation()) {
+            if (operation.getName().equals("export")) {
+                assertThat(operation.getDefinition()).isEqualTo("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export");
+                kickOffs.add("/$export");
+            }
+        }
+        for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
+            for (var operation : resource.getOperation()) {
+                if (operation.getName().equals("export")) {
+                    assertThat(resource.getType()).isEqualTo("Patient");
+                    assertThat(operation.getDefinition())
+                            .isEqualTo("http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export");
+                    kickOffs.add("/Patient/$export");
+                }
+            }
+        }
+        assertThat(kickOffs).containsExactlyInAnyOrder("/$export", "/Patient/$export");
+        assertThat(capability.getRestFirstRep().getOperation()).extracting(o -> o.getName())
+                .doesNotContain("export-poll-status", "export-file");
+
+        String since = new org.hl7.fhir.r4.model.InstantType(new java.util.Date()).getValueAsString();
+        Thread.sleep(20);
+        String mrn = FhirServer.uniqueSystem();
+        HttpResponse<String> created = FhirServer.send("POST", "/Patient", "application/fhir+json",
+                "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + mrn + "\",\"value\":\"walk\"}]}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        for (String kickOff : kickOffs) {
+            HttpResponse<String> accepted = FhirServer.get(kickOff + "?_type=Patient&_since="
+                    + java.net.URLEncoder.encode(since, java.nio.charset.StandardCharsets.UTF_8), "Prefer", "respond-async");
+            assertThat(accepted.statusCode()).as(kickOff).isEqualTo(202);
+            String status = accepted.headers().firstValue("Content-Location").orElseThrow();
+            HttpResponse<String> poll = FhirServer.get(status);
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (poll.statusCode() == 202 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+                poll = FhirServer.get(status);
+            }
+            assertThat(poll.statusCode()).as(kickOff + " " + poll.body()).isEqualTo(200);
+            var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(poll.body());
+            StringBuilder files = new StringBuilder();
+            for (var output : manifest.get("output")) {
+                HttpResponse<String> file = FhirServer.get(output.get("url").asText());
+                assertThat(file.statusCode()).isEqualTo(200);
+                assertThat(file.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+ndjson");
+                files.append(file.body());
+            }
+            assertThat(files.toString()).as(kickOff).contains(mrn);
+            assertThat(FhirServer.send("DELETE", status, null, null).statusCode()).isEqualTo(202);
+        }
     }
 
     private void walk(String type, Set<TypeRestfulInteraction> declared) {

@@ -1,0 +1,178 @@
+package org.alongside.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.alongside.sync.export.BulkExportService;
+import org.alongside.sync.export.ExportJob;
+import org.alongside.sync.export.ExportLevel;
+import org.alongside.sync.export.ExportRequest;
+import org.alongside.sync.export.ExportUrls;
+import org.alongside.sync.export.Manifest;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * Bulk Data Access IG v2 over HTTP: kick-off ({@code $export} on the system and on Patient), the status URL
+ * ({@code $export-poll-status}: GET polls, DELETE cancels) and the files ({@code $export-file}). The answers are
+ * written by hand because the asynchronous pattern needs status codes and bodies HAPI's model does not produce
+ * (202 with Content-Location, a manifest that is plain JSON, NDJSON streamed from disk).
+ */
+public class BulkExportOperations {
+
+    static final String EXPORT_DEFINITION = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export";
+    static final String PATIENT_EXPORT_DEFINITION = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export";
+    private static final String NDJSON = "application/fhir+ndjson";
+    private static final int RETRY_AFTER_SECONDS = 2;
+
+    private final BulkExportService exports;
+    private final FhirContext fhirContext;
+
+    BulkExportOperations(BulkExportService exports, FhirContext fhirContext) {
+        this.exports = exports;
+        this.fhirContext = fhirContext;
+    }
+
+    /** {@code GET [base]/$export}: every resource of the requested types. */
+    @Operation(name = "$export", idempotent = true, manualResponse = true, canonicalUrl = EXPORT_DEFINITION)
+    public void systemExport(ServletRequestDetails request) {
+        kickOff(ExportLevel.SYSTEM, request);
+    }
+
+    /** {@code GET [base]/Patient/$export}: Patients and their compartments. */
+    @Operation(name = "$export", type = Patient.class, idempotent = true, manualResponse = true,
+            canonicalUrl = PATIENT_EXPORT_DEFINITION)
+    public void patientExport(ServletRequestDetails request) {
+        kickOff(ExportLevel.PATIENT, request);
+    }
+
+    /** The status URL: GET polls (202 in progress, 200 manifest, 500 failed), DELETE cancels. */
+    @Operation(name = ExportUrls.STATUS_OPERATION, idempotent = true, deleteEnabled = true, manualResponse = true)
+    public void status(ServletRequestDetails request) {
+        String jobId = requiredParameter(request, "_jobId");
+        if ("DELETE".equals(request.getServletRequest().getMethod())) {
+            if (!exports.cancel(jobId)) {
+                throw new ResourceNotFoundException("No export job " + jobId);
+            }
+            writeOutcome(request.getServletResponse(), 202, OperationOutcome.IssueSeverity.INFORMATION,
+                    OperationOutcome.IssueType.INFORMATIONAL, "Export job " + jobId + " cancelled; its files are removed");
+            return;
+        }
+        ExportJob job = exports.find(jobId).orElseThrow(() -> new ResourceNotFoundException("No export job " + jobId
+                + " (unknown, cancelled, or removed after its retention time)"));
+        HttpServletResponse response = request.getServletResponse();
+        switch (job.state()) {
+            case COMPLETED -> {
+                response.setStatus(200);
+                response.setHeader("Expires", DateTimeFormatter.RFC_1123_DATE_TIME
+                        .format(exports.expiresAt(job).atOffset(ZoneOffset.UTC)));
+                write(response, "application/json", Manifest.json(job, request.getFhirServerBase()));
+            }
+            case FAILED -> writeOutcome(response, 500, OperationOutcome.IssueSeverity.ERROR,
+                    OperationOutcome.IssueType.EXCEPTION, job.errorText());
+            default -> {
+                response.setStatus(202);
+                response.setHeader("X-Progress", progress(job));
+                response.setHeader("Retry-After", Long.toString(retryAfter(job)));
+            }
+        }
+    }
+
+    /** An output file, streamed from disk. */
+    @Operation(name = ExportUrls.FILE_OPERATION, idempotent = true, manualResponse = true)
+    public void file(ServletRequestDetails request) {
+        String jobId = requiredParameter(request, "_jobId");
+        String fileName = requiredParameter(request, "_file");
+        Path file = exports.file(jobId, fileName).orElseThrow(() -> new ResourceNotFoundException(
+                "No export file " + fileName + " in job " + jobId));
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) { // removed by retention between the lookup and now
+            throw new ResourceNotFoundException("Export file " + fileName + " was removed");
+        }
+        HttpServletResponse response = request.getServletResponse();
+        response.setStatus(200);
+        response.setContentType(NDJSON);
+        response.setContentLengthLong(size);
+        try (OutputStream body = response.getOutputStream()) {
+            Files.copy(file, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void kickOff(ExportLevel level, ServletRequestDetails request) {
+        Map<String, String[]> parameters = request.getParameters();
+        ExportRequest parsed = exports.parser().parse(level, parameters, request.getHeaders("Prefer"),
+                requestUrl(request));
+        ExportJob job = exports.kickOff(parsed);
+        HttpServletResponse response = request.getServletResponse();
+        response.setHeader("Content-Location", ExportUrls.status(request.getFhirServerBase(), job.id()));
+        writeOutcome(response, 202, OperationOutcome.IssueSeverity.INFORMATION,
+                OperationOutcome.IssueType.INFORMATIONAL, "Export job " + job.id() + " accepted; poll the"
+                        + " Content-Location for its status");
+    }
+
+    private static String requestUrl(ServletRequestDetails request) {
+        String query = request.getServletRequest().getQueryString();
+        return request.getCompleteUrl().replaceAll("\\?.*", "") + (query == null ? "" : "?" + query);
+    }
+
+    private static String requiredParameter(ServletRequestDetails request, String name) {
+        String[] values = request.getParameters().get(name);
+        if (values == null || values.length != 1 || values[0].isBlank()) {
+            throw new InvalidRequestException("Parameter " + name + " is required once");
+        }
+        return values[0];
+    }
+
+    private static String progress(ExportJob job) {
+        return job.state() == ExportJob.State.QUEUED && Instant.now().isBefore(job.notBefore())
+                ? "waiting for writes in flight at the transaction time to settle" : job.progress();
+    }
+
+    private static long retryAfter(ExportJob job) {
+        long untilStart = Duration.between(Instant.now(), job.notBefore()).toSeconds();
+        return Math.max(RETRY_AFTER_SECONDS, Math.min(untilStart + 1, 60));
+    }
+
+    private void writeOutcome(HttpServletResponse response, int status, OperationOutcome.IssueSeverity severity,
+                              OperationOutcome.IssueType type, String text) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(severity).setCode(type).setDiagnostics(text);
+        response.setStatus(status);
+        write(response, "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(outcome));
+    }
+
+    private static void write(HttpServletResponse response, String contentType, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.setContentType(contentType);
+        response.setCharacterEncoding("UTF-8");
+        response.setContentLength(bytes.length);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> operationNames() {
+        return List.of("export", ExportUrls.STATUS_OPERATION.substring(1), ExportUrls.FILE_OPERATION.substring(1));
+    }
+}

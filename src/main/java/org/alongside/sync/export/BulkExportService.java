@@ -1,0 +1,109 @@
+package org.alongside.sync.export;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import org.alongside.config.AlongsideConfig;
+import org.alongside.index.SearchIndexExtractor;
+import org.alongside.search.SearchParamRegistry;
+
+/**
+ * Bulk Data export as the HTTP edge needs it: kick off a job, look at it, cancel it, find its files. The work
+ * itself is done by {@link ExportWorker} on whichever instance claims the job.
+ */
+@ApplicationScoped
+public class BulkExportService {
+
+    @Inject
+    AlongsideConfig config;
+
+    @Inject
+    ExportJobs jobs;
+
+    @Inject
+    FhirContext fhirContext;
+
+    @Inject
+    SearchParamRegistry registry;
+
+    @Inject
+    SearchIndexExtractor extractor;
+
+    private final Clock clock = Clock.systemUTC();
+    private PatientCompartment compartment;
+    private KickoffParser parser;
+    private ExportDirectory directory;
+
+    @PostConstruct
+    void setUp() {
+        compartment = new PatientCompartment(fhirContext, registry, extractor);
+        parser = new KickoffParser(registry.resourceTypes(), compartment.types());
+        directory = new ExportDirectory(config.exportDirectory());
+    }
+
+    public KickoffParser parser() {
+        return parser;
+    }
+
+    /**
+     * Queues a job whose transaction time is now. Work starts once the settle window has passed, so that every
+     * write stamped before the transaction time has committed and the export misses none of them.
+     */
+    public ExportJob kickOff(ExportRequest request) {
+        Instant transactionTime = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        ExportJob job = ExportJob.queued(UUID.randomUUID().toString(), request, transactionTime,
+                transactionTime.plusSeconds(config.changeFeedSettleSeconds()));
+        jobs.create(job);
+        return job;
+    }
+
+    public Optional<ExportJob> find(String jobId) {
+        return validId(jobId) ? jobs.find(jobId) : Optional.empty();
+    }
+
+    /** Cancels (or, when done, deletes) the job and removes its files; false when unknown. */
+    public boolean cancel(String jobId) {
+        if (!validId(jobId) || !jobs.delete(jobId)) {
+            return false;
+        }
+        directory.deleteJob(jobId); // a worker still writing notices at its next heartbeat and removes its own files
+        return true;
+    }
+
+    /** The file of a completed job, when the job lists it and it is still on disk. */
+    public Optional<Path> file(String jobId, String fileName) {
+        return find(jobId).filter(job -> job.state() == ExportJob.State.COMPLETED)
+                .flatMap(job -> job.files().stream().filter(f -> f.name().equals(fileName)).findFirst()
+                        .map(f -> directory.file(job, f)))
+                .filter(Files::isRegularFile);
+    }
+
+    /** When a finished job and its files are removed. */
+    public Instant expiresAt(ExportJob job) {
+        return job.finishedAt().plus(config.exportRetention());
+    }
+
+    public PatientCompartment compartment() {
+        return compartment;
+    }
+
+    public ExportDirectory directory() {
+        return directory;
+    }
+
+    private static boolean validId(String jobId) {
+        try {
+            return jobId != null && UUID.fromString(jobId).toString().equals(jobId);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

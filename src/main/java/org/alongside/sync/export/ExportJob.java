@@ -1,0 +1,32 @@
+package org.alongside.sync.export;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An export job as stored.
+ *
+ * @param transactionTime the instant whose state the export writes, fixed at kick-off
+ * @param notBefore       when work may start: transactionTime plus the settle window, so every write stamped before
+ *                        transactionTime has committed by then
+ * @param owner           the instance working on it (while running)
+ * @param heartbeatAt     when the owner last said it is alive; an owner silent for too long loses the job
+ * @param attempt         how many times the job was claimed; each attempt writes to a directory of its own
+ * @param progress        a short text for the X-Progress header
+ */
+public record ExportJob(String id, State state, ExportRequest request, Instant transactionTime, Instant notBefore,
+                        Instant createdAt, String owner, Instant heartbeatAt, int attempt, String progress,
+                        Instant finishedAt, String errorText, List<ExportFile> files) {
+
+    public ExportJob {
+        files = List.copyOf(files);
+    }
+
+    public enum State { QUEUED, RUNNING, COMPLETED, FAILED }
+
+    /** A new job, waiting for a worker. */
+    public static ExportJob queued(String id, ExportRequest request, Instant transactionTime, Instant notBefore) {
+        return new ExportJob(id, State.QUEUED, request, transactionTime, notBefore, transactionTime, null, null, 0,
+                "queued", null, null, List.of());
+    }
+}
