@@ -75,7 +75,12 @@ public final class FhirServer {
 
     /** HAPI's generic client, as an EHR integrator would use it. */
     public static IGenericClient client() {
-        return FHIR.newRestfulGenericClient(fhirBase());
+        return client(fhirBase());
+    }
+
+    /** The same client for another server of the test setup (the second instance of the cluster tests). */
+    public static IGenericClient client(String fhirBase) {
+        return FHIR.newRestfulGenericClient(fhirBase);
     }
 
     /** A system URI unique to one test run, so tests never see each other's data. */
