@@ -25,17 +25,17 @@ public final class FhirServer {
         FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
         FHIR.getRestfulClientFactory().setPoolMaxTotal(64);
         FHIR.getRestfulClientFactory().setPoolMaxPerRoute(64);
-        awaitReady();
+        awaitReady(baseUrl());
     }
 
     /** Liberty reports "started" before the application is; wait until it reports ready. */
-    private static void awaitReady() {
+    public static void awaitReady(String baseUrl) {
         long deadline = System.currentTimeMillis() + 240_000;
         while (System.currentTimeMillis() < deadline) {
             try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                HttpResponse<String> metadata = HTTP.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/metadata"))
+                HttpResponse<String> metadata = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/fhir/metadata"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200 && metadata.statusCode() == 200) {
                     return;
@@ -53,7 +53,7 @@ public final class FhirServer {
                 return;
             }
         }
-        throw new IllegalStateException("Server at " + baseUrl() + " did not become ready in 240 s");
+        throw new IllegalStateException("Server at " + baseUrl + " did not become ready in 240 s");
     }
 
     private FhirServer() {

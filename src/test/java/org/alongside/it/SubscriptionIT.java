@@ -33,8 +33,14 @@ class SubscriptionIT {
     /** Patients with an identifier in this system match this test's Subscriptions; others don't. */
     private final String system = FhirServer.uniqueSystem();
 
+    private final List<String> registered = new java.util.ArrayList<>();
+
+    /** Deleted after each test, so that they stop retrying against the closed receiver. */
     @AfterEach
-    void closeReceiver() {
+    void deleteSubscriptionsAndCloseReceiver() {
+        for (String id : registered) {
+            client.delete().resourceById(new IdType("Subscription", id)).execute();
+        }
         receiver.close();
     }
 
@@ -56,6 +62,7 @@ class SubscriptionIT {
     private String register(Subscription subscription) {
         MethodOutcome outcome = client.create().resource(subscription).execute();
         assertThat(outcome.getCreated()).isTrue();
+        registered.add(outcome.getId().getIdPart());
         return outcome.getId().getIdPart();
     }
 

@@ -148,8 +148,10 @@ public class DeliveryWorker {
             RestHookClient.Outcome outcome = attempt(spec, event);
             if (!outcome.delivered()) {
                 int failures = outbox.failed(event, instance, backoff::delay);
-                LOG.info("Subscription " + subscriptionId + ": event " + event.eventNumber() + " not delivered ("
-                        + outcome.problem() + "), consecutive failures " + failures);
+                if (Integer.bitCount(failures) == 1) { // 1, 2, 4, 8...: a dead endpoint does not flood the log
+                    LOG.warning("Subscription " + subscriptionId + ": event " + event.eventNumber() + " not delivered ("
+                            + outcome.problem() + "), consecutive failures " + failures);
+                }
                 if (!inError) {
                     statusWriter.error(subscriptionId, "Delivery of event " + event.eventNumber() + " failed at "
                             + Instant.now() + ": " + outcome.problem() + ". Retrying with backoff; events are kept"
