@@ -45,9 +45,10 @@ public class JpaOutbox implements Outbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public void subscriptionWritten(String subscriptionId, boolean deliver) {
         bumpGeneration();
-        if (em.find(SubscriptionCounterRow.class, subscriptionId) == null) {
-            em.persist(new SubscriptionCounterRow(subscriptionId));
-        }
+        // not loaded as an entity: a later record() in this transaction must lock and read the current value
+        em.createNativeQuery("INSERT INTO sub_counter (sub_id, last_event) SELECT CAST(?1 AS VARCHAR(64)), 0"
+                + " WHERE NOT EXISTS (SELECT 1 FROM sub_counter WHERE sub_id = ?1)")
+                .setParameter(1, subscriptionId).executeUpdate();
         SubscriptionDeliveryRow delivery = em.find(SubscriptionDeliveryRow.class, subscriptionId);
         if (delivery == null) {
             em.persist(new SubscriptionDeliveryRow(subscriptionId, deliver, Instant.now()));

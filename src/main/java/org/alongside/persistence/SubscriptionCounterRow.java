@@ -20,10 +20,6 @@ public class SubscriptionCounterRow {
     protected SubscriptionCounterRow() {
     }
 
-    SubscriptionCounterRow(String subscriptionId) {
-        this.subscriptionId = subscriptionId;
-    }
-
     long next() {
         return ++lastEvent;
     }
