@@ -17,7 +17,8 @@ import org.alongside.security.AccessGuard;
 import org.alongside.security.Caller;
 import org.alongside.security.RequestAccess;
 import org.alongside.security.Role;
-import org.alongside.store.WriteObserver;
+import org.alongside.store.ChangeListener;
+import org.alongside.store.ResourceChange;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 
@@ -28,7 +29,7 @@ import org.hl7.fhir.r4.model.AuditEvent;
  * A batch Bundle runs each entry in its own transaction, so each committed entry is an event of its own.
  */
 @ApplicationScoped
-public class AuditTrail implements WriteObserver {
+public class AuditTrail implements ChangeListener {
 
     private static final Logger LOG = Logger.getLogger(AuditTrail.class.getName());
     private static final Object TRANSACTION_KEY = AuditTrail.class;
@@ -42,9 +43,18 @@ public class AuditTrail implements WriteObserver {
     @Inject
     AccessGuard guard;
 
+    @Override
+    public boolean interestedIn(String resourceType) {
+        return AuditNotes.current() != null;
+    }
+
     /** A write inside a request: collect it into the event of its transaction, stored before commit. */
     @Override
-    public void written(String type, String id, long version, String method, IBaseResource resource) {
+    public void changed(ResourceChange change) {
+        String type = change.type();
+        String id = change.id();
+        long version = change.version();
+        IBaseResource resource = change.resource();
         AuditNotes notes = AuditNotes.current();
         if (notes == null) {
             return; // start-up or background work: not a caller's interaction

@@ -18,7 +18,7 @@ public class AlongsideConfig {
     @Inject
     @ConfigProperty(name = "alongside.fhir.resource-types", defaultValue = "Patient,Practitioner,PractitionerRole,"
             + "Organization,CareTeam,CarePlan,Goal,ServiceRequest,Task,Encounter,Procedure,Communication,Consent,"
-            + "Provenance")
+            + "Provenance,Subscription")
     List<String> resourceTypes;
 
     @Inject
@@ -111,6 +111,105 @@ public class AlongsideConfig {
     @Inject
     @ConfigProperty(name = "alongside.export.stale-after", defaultValue = "PT2M")
     Duration exportStaleAfter;
+    // ---------------------------------------------------------------- rest-hook Subscriptions (docs/operations.md)
+
+    /** Whether this instance runs the delivery worker; the outbox is filled by every instance regardless. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.delivery-enabled", defaultValue = "true")
+    boolean subscriptionDeliveryEnabled;
+
+    /** Pause between two polls of the outbox for due deliveries. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.poll-interval-ms", defaultValue = "1000")
+    long subscriptionPollIntervalMs;
+
+    /** Subscriptions one poll claims at most. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.claim-size", defaultValue = "10")
+    int subscriptionClaimSize;
+
+    /** Events of one Subscription delivered per claim before the claim is released (and others get a turn). */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.batch-size", defaultValue = "50")
+    int subscriptionBatchSize;
+
+    /** First retry delay after a failed delivery; doubles with each further failure. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.backoff-base-ms", defaultValue = "1000")
+    long subscriptionBackoffBaseMs;
+
+    /** Longest retry delay. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.backoff-max-ms", defaultValue = "300000")
+    long subscriptionBackoffMaxMs;
+
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.connect-timeout-ms", defaultValue = "5000")
+    long subscriptionConnectTimeoutMs;
+
+    /** Time the endpoint has to answer one notification. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.request-timeout-ms", defaultValue = "10000")
+    long subscriptionRequestTimeoutMs;
+
+    /** How long a claim on a Subscription's events lasts; an instance that dies holding one loses it after this. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.lease-seconds", defaultValue = "60")
+    int subscriptionLeaseSeconds;
+
+    /** Hosts a channel.endpoint may name (exact, case-insensitive); empty allows every host. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.allowed-hosts")
+    Optional<List<String>> subscriptionAllowedHosts;
+
+    /** Name of this instance in leases and the X-Alongside-Instance header; a random one when not set. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.instance-id")
+    Optional<String> subscriptionInstanceId;
+
+    public boolean subscriptionDeliveryEnabled() {
+        return subscriptionDeliveryEnabled;
+    }
+
+    public long subscriptionPollIntervalMs() {
+        return subscriptionPollIntervalMs;
+    }
+
+    public int subscriptionClaimSize() {
+        return subscriptionClaimSize;
+    }
+
+    public int subscriptionBatchSize() {
+        return subscriptionBatchSize;
+    }
+
+    public long subscriptionBackoffBaseMs() {
+        return subscriptionBackoffBaseMs;
+    }
+
+    public long subscriptionBackoffMaxMs() {
+        return subscriptionBackoffMaxMs;
+    }
+
+    public long subscriptionConnectTimeoutMs() {
+        return subscriptionConnectTimeoutMs;
+    }
+
+    public long subscriptionRequestTimeoutMs() {
+        return subscriptionRequestTimeoutMs;
+    }
+
+    public int subscriptionLeaseSeconds() {
+        return subscriptionLeaseSeconds;
+    }
+
+    public List<String> subscriptionAllowedHosts() {
+        return subscriptionAllowedHosts.orElse(List.of()).stream().map(String::trim).filter(h -> !h.isEmpty()).toList();
+    }
+
+    public Optional<String> subscriptionInstanceId() {
+        return subscriptionInstanceId.filter(id -> !id.isBlank());
+    }
 
     public List<String> resourceTypes() {
         return resourceTypes;

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -31,8 +32,10 @@ import org.alongside.persistence.index.ReferenceIndexRow;
 import org.alongside.persistence.index.StringIndexRow;
 import org.alongside.persistence.index.TokenIndexRow;
 import org.alongside.search.SearchQuery;
+import org.alongside.store.ChangeListener;
 import org.alongside.store.HistoryPage;
 import org.alongside.store.HistoryRequest;
+import org.alongside.store.ResourceChange;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.SearchPage;
 import org.alongside.store.WriteResult;
@@ -51,15 +54,16 @@ public class JpaResourceStore implements ResourceStore {
     @PersistenceContext(unitName = "alongside")
     EntityManager em;
 
-    @Inject
-    @jakarta.enterprise.inject.Any
-    jakarta.enterprise.inject.Instance<org.alongside.store.WriteObserver> observers;
 
     @Inject
     FhirContext fhirContext;
 
     @Inject
     SearchIndexExtractor indexExtractor;
+
+    /** Told of every change inside the writing transaction (the subscription outbox). */
+    @Inject
+    Instance<ChangeListener> changeListeners;
 
     @Override
     public WriteResult create(IBaseResource resource, Optional<SearchQuery> ifNoneExist) {
@@ -305,7 +309,7 @@ public class JpaResourceStore implements ResourceStore {
         }
         em.persist(new VersionRow(row, method));
         index(row, resource);
-        observers.forEach(o -> o.written(type, row.getResourceId(), version, method, resource));
+        notifyListeners(row, created ? ResourceChange.Operation.CREATE : ResourceChange.Operation.UPDATE, resource);
         return new WriteResult(resource, type, row.getResourceId(), version, created);
     }
 
@@ -316,8 +320,30 @@ public class JpaResourceStore implements ResourceStore {
         row.setCurrent(row.getVersionId() + 1, nextTimestamp(row), true, null);
         em.persist(new VersionRow(row, "DELETE"));
         clearIndex(row);
-        observers.forEach(o -> o.written(row.getType(), row.getResourceId(), row.getVersionId(), "DELETE", null));
+        notifyListeners(row, ResourceChange.Operation.DELETE, null);
         return new WriteResult(null, row.getType(), row.getResourceId(), row.getVersionId(), false);
+    }
+
+    private void notifyListeners(ResourceRow row, ResourceChange.Operation operation, IBaseResource resource) {
+        ResourceChange change = null;
+        for (ChangeListener listener : changeListeners) {
+            if (!listener.interestedIn(row.getType())) {
+                continue;
+            }
+            if (change == null) {
+                Long pk = row.getPk();
+                boolean deleted = operation == ResourceChange.Operation.DELETE;
+                change = new ResourceChange(row.getType(), row.getResourceId(), row.getVersionId(), operation, resource,
+                        query -> !deleted && matchesKey(query, pk));
+            }
+            listener.changed(change);
+        }
+    }
+
+    /** Runs the search restricted to one row, after flushing so that it sees this transaction's index rows. */
+    private boolean matchesKey(SearchQuery query, Long pk) {
+        em.flush();
+        return !nativeQuery(SearchSql.selectKey(query, pk)).setMaxResults(1).getResultList().isEmpty();
     }
 
     /** Compares content ignoring the server-managed meta fields. */

@@ -43,6 +43,13 @@ final class SearchSql {
         return new Statement("SELECT r.pk FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
     }
 
+    /** The key {@code pk} if that resource matches the query, else nothing. */
+    static Statement selectKey(SearchQuery query, long pk) {
+        SearchSql sql = new SearchSql().filter(query);
+        sql.where.append(" AND r.pk = ").append(sql.bind(pk));
+        return new Statement("SELECT r.pk FROM res r WHERE " + sql.where, List.copyOf(sql.params));
+    }
+
     /** Key and content of the matches; a keyset page starts after {@link SearchQuery#afterKey()}. */
     static Statement selectContent(SearchQuery query) {
         SearchSql sql = new SearchSql().filter(query);

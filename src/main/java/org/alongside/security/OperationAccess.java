@@ -25,6 +25,9 @@ public class OperationAccess {
     @Inject
     ResourceStore store;
 
+    @Inject
+    Part2Config part2;
+
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void beforeOperation(RequestDetails request, RestOperationTypeEnum operationType) {
         RequestAccess access = RequestAccess.current();
@@ -48,10 +51,30 @@ public class OperationAccess {
             case "$record-peer-session":
                 guard.requireInteraction(access, "Encounter", Interaction.CREATE);
                 break;
+            case "$export":
+            case "$export-poll-status":
+            case "$export-file":
+                requireBulkExport(access);
+                break;
             default:
                 if (!access.caller().seesAllPatients()) {
                     throw AccessGuard.forbidden("Operation " + operation + " is for EHR systems and administrators");
                 }
+        }
+    }
+
+    /**
+     * Bulk export copies every record of the types asked for, without per-record checks: only for EHR systems
+     * with system read scopes, and in Part 2 mode only for clients inside the program.
+     */
+    private void requireBulkExport(RequestAccess access) {
+        Caller caller = access.caller();
+        if (!caller.has(Role.EHR_SYSTEM) || !caller.scopes().permits(ScopeSet.Context.SYSTEM, "Patient", Interaction.READ)) {
+            throw AccessGuard.forbidden("Bulk export needs an EHR system token with system read scopes");
+        }
+        if (part2.enabled() && part2.isOutsideRecipient(caller)) {
+            throw AccessGuard.forbidden("Bulk export is not offered to recipients outside the Part 2 program; "
+                    + "search checks the person's consent record by record");
         }
     }
 

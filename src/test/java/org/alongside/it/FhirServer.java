@@ -25,24 +25,26 @@ import java.util.regex.Pattern;
 public final class FhirServer {
 
     public static final FhirContext FHIR = FhirContext.forR4Cached();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: the JDK client's cleartext HTTP/2 upgrade was seen to hang against a loaded server
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     static {
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
         FHIR.getRestfulClientFactory().setPoolMaxTotal(64);
         FHIR.getRestfulClientFactory().setPoolMaxPerRoute(64);
-        awaitReady();
+        awaitReady(baseUrl());
     }
 
     /** Liberty reports "started" before the application is; wait until it reports ready. */
-    private static void awaitReady() {
+    public static void awaitReady(String baseUrl) {
         long deadline = System.currentTimeMillis() + 240_000;
         while (System.currentTimeMillis() < deadline) {
             try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
+                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
                         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                HttpResponse<String> metadata = HTTP.send(HttpRequest.newBuilder(URI.create(fhirBase() + "/metadata"))
+                HttpResponse<String> metadata = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/fhir/metadata"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
                 if (ready.statusCode() == 200 && metadata.statusCode() == 200) {
                     return;
@@ -60,7 +62,7 @@ public final class FhirServer {
                 return;
             }
         }
-        throw new IllegalStateException("Server at " + baseUrl() + " did not become ready in 240 s");
+        throw new IllegalStateException("Server at " + baseUrl + " did not become ready in 240 s");
     }
 
     private FhirServer() {
@@ -82,7 +84,14 @@ public final class FhirServer {
 
     /** HAPI's generic client, as an EHR integrator would use it: an EHR system token with {@code system/*.cruds}. */
     public static IGenericClient client() {
-        return clientWith(systemToken());
+        return client(fhirBase());
+    }
+
+    /** The same (EHR-system token) client for another server of the test setup (the cluster tests' second instance). */
+    public static IGenericClient client(String fhirBase) {
+        IGenericClient client = FHIR.newRestfulGenericClient(fhirBase);
+        client.registerInterceptor(new BearerTokenAuthInterceptor(systemToken()));
+        return client;
     }
 
     /** HAPI's generic client sending the given bearer token. */

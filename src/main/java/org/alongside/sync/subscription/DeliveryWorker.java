@@ -1,0 +1,182 @@
+package org.alongside.sync.subscription;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.alongside.config.AlongsideConfig;
+import org.alongside.store.ResourceStore;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
+
+/**
+ * Delivers the outbox. Every poll claims due Subscriptions (skipping those another instance holds), then sends each
+ * one's events in event-number order: event n+1 only after event n was accepted. A failure stops that Subscription
+ * until its backoff has passed and marks it {@code error}; the next success marks it {@code active} again. Logs
+ * name Subscriptions, event numbers and HTTP statuses only, never resource content or header values.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class.getName());
+
+    @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    AlongsideConfig config;
+
+    @Inject
+    FhirContext fhirContext;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    ResourceStore store;
+
+    @Inject
+    SubscriptionSpecs specs;
+
+    @Inject
+    SubscriptionStatusWriter statusWriter;
+
+    @Inject
+    Backoff backoff;
+
+    private String instance;
+    private Duration lease;
+    private RestHookClient client;
+    private ScheduledFuture<?> polling;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        instance = config.subscriptionInstanceId().orElse("alongside-" + UUID.randomUUID().toString().substring(0, 8));
+        Duration timeout = Duration.ofMillis(config.subscriptionRequestTimeoutMs());
+        // a claim must outlive the longest request it covers, or another instance could send the same event
+        lease = Duration.ofSeconds(Math.max(config.subscriptionLeaseSeconds(), timeout.multipliedBy(3).toSeconds()));
+        client = new RestHookClient(fhirContext, Duration.ofMillis(config.subscriptionConnectTimeoutMs()), timeout,
+                instance);
+        if (!config.subscriptionDeliveryEnabled()) {
+            LOG.info("Subscription delivery is disabled on this instance (alongside.subscription.delivery-enabled)");
+            return;
+        }
+        long interval = config.subscriptionPollIntervalMs();
+        polling = scheduler.scheduleWithFixedDelay(this::poll, interval, interval, TimeUnit.MILLISECONDS);
+        LOG.info("Subscription delivery started as instance " + instance + ", polling every " + interval + " ms");
+    }
+
+    @PreDestroy
+    void stop() {
+        if (polling != null) {
+            polling.cancel(false);
+        }
+    }
+
+    /** One round: claim, deliver, release. Never throws (a thrown exception would end the schedule). */
+    void poll() {
+        List<String> claimed;
+        try {
+            claimed = outbox.claim(instance, config.subscriptionClaimSize(), lease);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Claiming Subscriptions to deliver failed: " + e.getClass().getName(), e);
+            return;
+        }
+        for (String subscriptionId : claimed) {
+            try {
+                deliver(subscriptionId);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Delivering Subscription " + subscriptionId + " failed: "
+                        + e.getClass().getName(), e);
+            } finally {
+                try {
+                    outbox.release(subscriptionId, instance);
+                } catch (RuntimeException e) {
+                    LOG.warning("Releasing Subscription " + subscriptionId + " failed (the claim expires by itself): "
+                            + e.getClass().getName());
+                }
+            }
+        }
+    }
+
+    private void deliver(String subscriptionId) {
+        Subscription subscription;
+        try {
+            subscription = (Subscription) store.read(SubscriptionSpecs.SUBSCRIPTION, subscriptionId);
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            return; // deleted meanwhile: its events were dropped with it
+        }
+        SubscriptionStatus status = subscription.getStatus();
+        if (status != SubscriptionStatus.ACTIVE && status != SubscriptionStatus.ERROR) {
+            return;
+        }
+        boolean inError = status == SubscriptionStatus.ERROR;
+        List<PendingEvent> events = outbox.pending(subscriptionId, config.subscriptionBatchSize());
+        SubscriptionSpec spec;
+        try {
+            spec = specs.parse(subscription);
+        } catch (BaseServerResponseException e) {
+            // valid when stored, not under today's configuration (e.g. its host is no longer allowed)
+            if (!events.isEmpty()) {
+                outbox.failed(events.get(0), instance, backoff::delay);
+            }
+            if (!inError) {
+                statusWriter.error(subscriptionId, "Delivery stopped: " + e.getMessage());
+            }
+            return;
+        }
+        for (PendingEvent event : events) {
+            if (!outbox.renew(subscriptionId, instance, lease)) {
+                LOG.warning("Lost the claim on Subscription " + subscriptionId + " before event " + event.eventNumber());
+                return;
+            }
+            RestHookClient.Outcome outcome = attempt(spec, event);
+            if (!outcome.delivered()) {
+                int failures = outbox.failed(event, instance, backoff::delay);
+                if (Integer.bitCount(failures) == 1) { // 1, 2, 4, 8...: a dead endpoint does not flood the log
+                    LOG.warning("Subscription " + subscriptionId + ": event " + event.eventNumber() + " not delivered ("
+                            + outcome.problem() + "), consecutive failures " + failures);
+                }
+                if (!inError) {
+                    statusWriter.error(subscriptionId, "Delivery of event " + event.eventNumber() + " failed at "
+                            + Instant.now() + ": " + outcome.problem() + ". Retrying with backoff; events are kept"
+                            + " and delivered in order once the endpoint accepts them.");
+                }
+                return;
+            }
+            outbox.delivered(event);
+            if (inError) {
+                statusWriter.active(subscriptionId);
+                inError = false;
+            }
+        }
+    }
+
+    private RestHookClient.Outcome attempt(SubscriptionSpec spec, PendingEvent event) {
+        IBaseResource resource = null;
+        if (spec.fullPayload()) {
+            try {
+                resource = store.readVersion(event.type(), event.id(), event.version());
+            } catch (BaseServerResponseException e) {
+                return new RestHookClient.Outcome(false, "version " + event.version() + " could not be read ("
+                        + e.getStatusCode() + ")");
+            }
+        }
+        return client.send(spec, event, resource);
+    }
+}

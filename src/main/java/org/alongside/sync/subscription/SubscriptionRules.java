@@ -1,0 +1,31 @@
+package org.alongside.sync.subscription;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.alongside.store.WriteCheck;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
+
+/**
+ * The write check for Subscriptions: refuses (422) what the server cannot honour, and accepts a {@code requested}
+ * Subscription as {@code active} (R4: the server decides; there is no handshake).
+ */
+@ApplicationScoped
+public class SubscriptionRules implements WriteCheck {
+
+    @Inject
+    SubscriptionSpecs specs;
+
+    @Override
+    public void check(IBaseResource resource) {
+        if (!(resource instanceof Subscription subscription)) {
+            return;
+        }
+        specs.parse(subscription);
+        if (subscription.getStatus() == SubscriptionStatus.REQUESTED) {
+            subscription.setStatus(SubscriptionStatus.ACTIVE);
+            subscription.setError(null);
+        }
+    }
+}

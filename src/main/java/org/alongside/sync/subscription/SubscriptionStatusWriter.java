@@ -1,0 +1,52 @@
+package org.alongside.sync.subscription;
+
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.Optional;
+import org.alongside.store.ResourceStore;
+import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
+
+/**
+ * Shows delivery trouble on the Subscription itself ({@code status} error with an {@code error} text, back to active
+ * on success), as a new version written through the store. A Subscription the client meanwhile turned off or deleted
+ * is left alone.
+ */
+@ApplicationScoped
+@Transactional
+public class SubscriptionStatusWriter {
+
+    @Inject
+    ResourceStore store;
+
+    public void error(String subscriptionId, String error) {
+        change(subscriptionId, SubscriptionStatus.ERROR, error);
+    }
+
+    public void active(String subscriptionId) {
+        change(subscriptionId, SubscriptionStatus.ACTIVE, null);
+    }
+
+    private void change(String id, SubscriptionStatus status, String error) {
+        Subscription subscription;
+        try {
+            store.lockForUpdate(SubscriptionSpecs.SUBSCRIPTION, id);
+            subscription = (Subscription) store.read(SubscriptionSpecs.SUBSCRIPTION, id);
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            return;
+        }
+        SubscriptionStatus current = subscription.getStatus();
+        if (current != SubscriptionStatus.ACTIVE && current != SubscriptionStatus.ERROR) {
+            return;
+        }
+        if (current == status && java.util.Objects.equals(subscription.getError(), error)) {
+            return;
+        }
+        subscription.setStatus(status);
+        subscription.setError(error);
+        store.update(SubscriptionSpecs.SUBSCRIPTION, id, subscription, Optional.empty());
+    }
+}
