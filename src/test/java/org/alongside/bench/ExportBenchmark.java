@@ -104,8 +104,12 @@ public final class ExportBenchmark {
     }
 
     record Figures(int loaded, double loadSeconds, long exported, int files, double exportSeconds,
-                   double waitSeconds, long baselineHeap, long peakHeap, long bytes, double downloadSeconds) {
+                   double waitSeconds, long baselineHeap, long peakHeap, long bytes, double downloadSeconds,
+                   long bundleP50Millis, long bundleP95Millis, long changes, double feedSeconds) {
     }
+
+    /** Wall time of each transaction Bundle of the load, in milliseconds. */
+    private final List<Long> bundleMillis = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private Figures measure(String base) throws Exception {
         String fhirBase = base + "/fhir";
@@ -168,9 +172,34 @@ public final class ExportBenchmark {
         }
         double downloadSeconds = seconds(downloadStart, Instant.now());
         http.send(HttpRequest.newBuilder(URI.create(status)).header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+
+        // an EHR catching up: page the change feed through every change of the load, 1000 per page
+        Instant feedStart = Instant.now();
+        long changes = 0;
+        String next = fhirBase + "/_history?_sort=_lastUpdated&_count=1000&_since="
+                + java.net.URLEncoder.encode(loadStart.minusSeconds(1).toString(), java.nio.charset.StandardCharsets.UTF_8);
+        while (next != null) {
+            HttpResponse<String> page = get(next);
+            if (page.statusCode() != 200) {
+                throw new IllegalStateException("change feed answered " + page.statusCode() + ": " + page.body());
+            }
+            JsonNode bundle = json.readTree(page.body());
+            changes += bundle.has("entry") ? bundle.get("entry").size() : 0;
+            next = null;
+            for (JsonNode link : bundle.get("link")) {
+                if ("next".equals(link.get("relation").asText())) {
+                    next = link.get("url").asText();
+                }
+            }
+        }
+        double feedSeconds = seconds(feedStart, Instant.now());
+        log(String.format(Locale.ROOT, "paged %d changes through the change feed in %.1f s", changes, feedSeconds));
+        List<Long> sorted = new ArrayList<>(bundleMillis);
+        java.util.Collections.sort(sorted);
+        bundleMillis.clear();
         return new Figures(loaded, loadSeconds, exported, files, exportSeconds,
                 seconds(kickOff, mayStart.isAfter(kickOff) ? mayStart : kickOff), baseline, peak, bytes,
-                downloadSeconds);
+                downloadSeconds, percentile(sorted, 50), percentile(sorted, 95), changes, feedSeconds);
     }
 
     /** Transaction Bundles from several clients: per ten resources one Patient, six Communications, three Goals. */
@@ -189,7 +218,10 @@ public final class ExportBenchmark {
                 for (int b = next.getAndIncrement(); b < bundles; b = next.getAndIncrement()) {
                     int size = Math.min(bundleSize, resources - b * bundleSize);
                     try {
-                        client.transaction().withBundle(bundle(run, b, size)).execute();
+                        Bundle request = bundle(run, b, size);
+                        long sent = System.nanoTime();
+                        client.transaction().withBundle(request).execute();
+                        bundleMillis.add((System.nanoTime() - sent) / 1_000_000);
                         written.addAndGet(size);
                     } catch (RuntimeException e) {
                         failures.incrementAndGet();
@@ -272,7 +304,19 @@ public final class ExportBenchmark {
                 f.loaded() / f.loadSeconds(), f.exported(), f.files(), f.exportSeconds(),
                 f.exported() / f.exportSeconds(), f.baselineHeap() >> 20, f.peakHeap() >> 20,
                 (f.bytes() / 1048576.0) / f.downloadSeconds())));
+        md.append("\nThe same load, seen as sync: each transaction Bundle of ").append(bundleSize)
+                .append(" entries (wall time at the client, ").append(threads).append(" clients at once), and an EHR paging")
+                .append(" the change feed (`_history?_sort=_lastUpdated&_count=1000`) through every change of the load.\n\n");
+        md.append("| Server | Transaction of ").append(bundleSize).append(" entries, p50 (ms) | p95 (ms) |"
+                + " Changes paged | Change feed (s) | Change feed (changes/s) |\n|---|---:|---:|---:|---:|---:|\n");
+        results.forEach((label, f) -> md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.0f |\n",
+                label, f.bundleP50Millis(), f.bundleP95Millis(), f.changes(), f.feedSeconds(),
+                f.changes() / f.feedSeconds())));
         return md.toString();
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
     }
 
     private static double seconds(Instant from, Instant to) {
