@@ -20,6 +20,7 @@ import org.alongside.search.SearchRequestParser;
 import org.alongside.audit.AuditInterceptor;
 import org.alongside.audit.AuditStore;
 import org.alongside.security.OperationAccess;
+import org.alongside.security.Part2Disclosure;
 import org.alongside.store.RecordAccess;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.WriteChecks;
@@ -82,6 +83,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient AuditInterceptor auditInterceptor;
 
+    @Inject
+    transient Part2Disclosure part2Disclosure;
+
     @Override
     protected void initialize() {
         setFhirContext(fhirContext);
@@ -110,6 +114,7 @@ public class AlongsideFhirServlet extends RestfulServer {
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));
         registerInterceptor(auditInterceptor);
         registerInterceptor(operationAccess);
+        registerInterceptor(part2Disclosure);
         registerInterceptor(new ResponseShaping());
         registerInterceptor(new ErrorMasking());
         registerInterceptor(new CapabilityStatementCustomizer(registry, conformance, version == null ? "dev" : version));

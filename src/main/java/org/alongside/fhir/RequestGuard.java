@@ -77,7 +77,7 @@ public class RequestGuard {
     private byte[] readBody(HttpServletRequest request) {
         try (InputStream raw = request.getInputStream();
              InputStream in = "gzip".equalsIgnoreCase(request.getHeader("Content-Encoding"))
-                     ? new GZIPInputStream(raw) : raw) {
+                     ? inflating(raw) : raw) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
             int n;
@@ -91,6 +91,23 @@ public class RequestGuard {
         } catch (IOException e) {
             throw new InvalidRequestException("Could not read the request body: " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * Liberty may already have inflated a gzip body (httpOptions autoDecompression), depending on how the
+     * request was wrapped on its way here: inflate only what still starts with the gzip magic bytes.
+     */
+    private static InputStream inflating(InputStream raw) throws IOException {
+        java.io.PushbackInputStream in = new java.io.PushbackInputStream(raw, 2);
+        int first = in.read();
+        int second = first < 0 ? -1 : in.read();
+        if (second >= 0) {
+            in.unread(second);
+        }
+        if (first >= 0) {
+            in.unread(first);
+        }
+        return first == 0x1f && second == 0x8b ? new GZIPInputStream(in) : in;
     }
 
     private PayloadTooLargeException tooLarge() {

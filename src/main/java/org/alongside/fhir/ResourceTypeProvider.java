@@ -98,7 +98,7 @@ public class ResourceTypeProvider implements IResourceProvider {
         if (condition != null) {
             access.checkConditionalWrite(typeName, true);
         } else {
-            access.checkDelete(store.read(typeName, id.getIdPart()));
+            access.checkDelete(typeName, store.find(typeName, id.getIdPart()));
         }
         WriteResult result = condition != null
                 ? store.deleteMatching(searchBundles.parseCondition(typeName, condition, request))

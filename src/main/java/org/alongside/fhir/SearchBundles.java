@@ -67,17 +67,19 @@ public class SearchBundles {
         SearchPage page = access.restrict(query).map(store::search).orElseGet(() -> new SearchPage(List.of(),
                 query.total() == SearchQuery.TotalMode.ACCURATE || query.countOnly() ? 0 : null, false, null));
         Bundle bundle = newBundle(Bundle.BundleType.SEARCHSET);
-        if (page.total() != null) {
+        // record by record (consent decisions cannot be made in SQL); a total would then count what is left out
+        List<IBaseResource> visible = page.resources().stream().filter(access::canRead).toList();
+        if (page.total() != null && visible.size() == page.resources().size()) {
             bundle.setTotal(page.total());
         } else {
             request.setAttribute(OMIT_TOTAL, Boolean.TRUE);
         }
         String base = request.getFhirServerBase();
-        for (IBaseResource resource : page.resources()) {
+        for (IBaseResource resource : visible) {
             bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
-        for (IBaseResource resource : includeResolver.resolve(page.resources(), includes).stream()
+        for (IBaseResource resource : includeResolver.resolve(visible, includes).stream()
                 .filter(access::canRead).toList()) {
             bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);

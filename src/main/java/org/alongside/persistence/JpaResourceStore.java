@@ -177,6 +177,13 @@ public class JpaResourceStore implements ResourceStore {
     }
 
     @Override
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<IBaseResource> find(String type, String id) {
+        ResourceRow row = findRow(type, id, false);
+        return row == null || row.isDeleted() ? Optional.empty() : Optional.of(parse(row.getContent()));
+    }
+
+    @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public void lockForUpdate(String type, String id) {
         if (findRow(type, id, true) == null) {

@@ -1,6 +1,5 @@
 package org.alongside.security;
 
-import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,6 +47,12 @@ public class AccessGuard {
     @Inject
     SearchIndexExtractor extractor;
 
+    @Inject
+    Part2Config part2;
+
+    @Inject
+    ConsentDirective consents;
+
     /** May the caller do this interaction on this type at all? Returns the scope context that allows it. */
     public ScopeSet.Context requireInteraction(RequestAccess access, String type, Interaction interaction) {
         Caller caller = access.caller();
@@ -81,10 +86,17 @@ public class AccessGuard {
         if (AccessRules.kindOf(type) != AccessRules.Kind.PATIENT_DATA) {
             return;
         }
-        if (!patientScope(access, context).covers(patientsOf(resource))) {
+        Set<String> patients = patientsOf(resource);
+        if (!patientScope(access, context).covers(patients)) {
             throw forbidden("This " + type + " belongs to a person outside the caller's care relationships");
         }
         Caller caller = access.caller();
+        if (interaction == Interaction.READ && part2.enabled() && Part2Labels.isPart2Record(resource)
+                && part2.isOutsideRecipient(caller) && patients.stream().noneMatch(patient -> consents.permits(
+                        patient, caller, caller.purposeOfUse(), Part2Labels.isCounselingNote(resource)))) {
+            throw forbidden("This " + type + " is protected by 42 CFR Part 2: no active consent of the person "
+                    + "permits disclosing it to this recipient for purpose " + caller.purposeOfUse());
+        }
         boolean write = interaction == Interaction.CREATE || interaction == Interaction.UPDATE
                 || interaction == Interaction.DELETE;
         if (write && !caller.seesAllPatients() && !caller.has(Role.CLINICIAN)) {
@@ -164,11 +176,8 @@ public class AccessGuard {
                 if ("Patient".equals(parts[0])) {
                     patients.add(parts[1]);
                 } else if (registry.supportsType(parts[0]) && !"Provenance".equals(parts[0])) {
-                    try {
-                        patients.addAll(patientsOf(store.read(parts[0], parts[1])));
-                    } catch (BaseServerResponseException gone) {
-                        // a target that no longer exists ties the Provenance to nobody
-                    }
+                    // find(), not read(): a target that no longer exists ties the Provenance to nobody
+                    store.find(parts[0], parts[1]).ifPresent(found -> patients.addAll(patientsOf(found)));
                 }
             }
             return patients;

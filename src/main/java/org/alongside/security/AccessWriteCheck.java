@@ -1,7 +1,5 @@
 package org.alongside.security;
 
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.alongside.store.ResourceStore;
@@ -39,13 +37,8 @@ public class AccessWriteCheck implements WriteCheck {
 
     private IBaseResource existing(IBaseResource resource) {
         String id = resource.getIdElement().getIdPart();
-        if (id == null) {
-            return null;
-        }
-        try {
-            return store.read(resource.fhirType(), id);
-        } catch (ResourceNotFoundException | ResourceGoneException absent) {
-            return null;
-        }
+        // find(), not read(): a miss must not mark the caller's transaction for rollback
+        return id == null || !id.matches("[A-Za-z0-9\\-.]{1,64}") ? null
+                : store.find(resource.fhirType(), id).orElse(null);
     }
 }

@@ -82,7 +82,8 @@ public class BearerAuthentication extends HttpFilter {
         return Optional.of(new Caller(jwt.getSubject(), roles, ScopeSet.parse(stringClaim(jwt, "scope")),
                 Optional.ofNullable(stringClaim(jwt, "fhirUser")), Optional.ofNullable(stringClaim(jwt, "patient")),
                 Optional.ofNullable(stringClaim(jwt, "client_id")).orElse(Optional.ofNullable(stringClaim(jwt, "azp"))
-                        .orElse("unknown"))));
+                        .orElse("unknown")),
+                Optional.ofNullable(stringClaim(jwt, "purpose_of_use")).orElse("TREAT")));
     }
 
     private static String stringClaim(JsonWebToken jwt, String name) {

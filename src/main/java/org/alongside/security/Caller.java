@@ -5,10 +5,11 @@ import java.util.Set;
 
 /**
  * Who is calling, as their verified token says: the subject, roles ({@code groups}), SMART scopes, the FHIR
- * resource that represents the user ({@code fhirUser}) and the launch context ({@code patient}).
+ * resource that represents the user ({@code fhirUser}), the launch context ({@code patient}), the client and
+ * the declared purpose of use ({@code purpose_of_use}, a v3-ActReason code; TREAT when absent).
  */
 public record Caller(String subject, Set<Role> roles, ScopeSet scopes, Optional<String> fhirUser,
-                     Optional<String> launchPatient, String clientId) {
+                     Optional<String> launchPatient, String clientId, String purposeOfUse) {
 
     public boolean has(Role role) {
         return roles.contains(role);

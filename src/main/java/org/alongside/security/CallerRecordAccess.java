@@ -29,10 +29,11 @@ public class CallerRecordAccess implements RecordAccess {
     }
 
     @Override
-    public void checkDelete(IBaseResource current) {
+    public void checkDelete(String resourceType, Optional<IBaseResource> current) {
         RequestAccess access = RequestAccess.current();
         if (access != null) {
-            guard.requireRecord(access, current, Interaction.DELETE);
+            guard.requireInteraction(access, resourceType, Interaction.DELETE);
+            current.ifPresent(record -> guard.requireRecord(access, record, Interaction.DELETE));
         }
     }
 

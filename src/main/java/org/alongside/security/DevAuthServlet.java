@@ -19,7 +19,8 @@ import java.util.Optional;
  * tests), active only when {@code alongside.auth.dev-mode} is true; otherwise every URL here is 404.
  * <ul>
  *   <li>{@code GET /auth/jwks}: the public signing key, which mpJwt verifies tokens against;</li>
- *   <li>{@code GET|POST /auth/dev-token?role=&fhirUser=&scope=&patient=}: a token for one role;</li>
+ *   <li>{@code GET|POST /auth/dev-token?role=&fhirUser=&scope=&patient=&clientId=&purpose=&expiresIn=}: a token
+ *       for one role;</li>
  *   <li>{@code GET /auth/authorize}: a sign-in page (pick a role and a Practitioner); its form posts back and
  *       redirects to the client with a code;</li>
  *   <li>{@code POST /auth/token}: code + PKCE verifier for an access token and an id_token;</li>
@@ -109,7 +110,8 @@ public class DevAuthServlet extends HttpServlet {
         String subject = fhirUser.orElse(role.get().claimValue());
         TokenClaims claims = new TokenClaims(subject, role.get(), scope, fhirUser,
                 Optional.ofNullable(request.getParameter("patient")).filter(s -> !s.isBlank()), Optional.empty(),
-                Optional.ofNullable(request.getParameter("clientId")).orElse("alongside-dev-token"), lifetime);
+                Optional.ofNullable(request.getParameter("clientId")).orElse("alongside-dev-token"), lifetime,
+                Optional.ofNullable(request.getParameter("purpose")).filter(s -> !s.isBlank()));
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("access_token", authority.mint(claims, DevAuthorizationFlow.fhirBase(request)))
                 .add("token_type", "Bearer").add("expires_in", lifetime).add("scope", scope);

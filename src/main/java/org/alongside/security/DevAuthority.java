@@ -58,6 +58,7 @@ public class DevAuthority {
         claims.fhirUser().ifPresent(user -> builder.claim("fhirUser", user));
         claims.patient().ifPresent(patient -> builder.claim("patient", patient));
         claims.encounter().ifPresent(encounter -> builder.claim("encounter", encounter));
+        claims.purposeOfUse().ifPresent(purpose -> builder.claim("purpose_of_use", purpose));
         return sign(builder.build());
     }
 

@@ -108,7 +108,7 @@ public class DevAuthorizationFlow {
         }
         String subject = grant.fhirUser().orElse(grant.role().claimValue());
         TokenClaims claims = new TokenClaims(subject, grant.role(), grant.scope(), grant.fhirUser(), grant.patient(),
-                grant.encounter(), grant.clientId(), config.devTokenSeconds());
+                grant.encounter(), grant.clientId(), config.devTokenSeconds(), Optional.empty());
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("access_token", authority.mint(claims, grant.audience()))
                 .add("token_type", "Bearer")

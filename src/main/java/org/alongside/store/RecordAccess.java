@@ -18,8 +18,8 @@ public interface RecordAccess {
     /** Whether this record may be shown (for leaving it out of bundles silently). */
     boolean canRead(IBaseResource resource);
 
-    /** Refuses deleting this record ({@code current} is its current content). */
-    void checkDelete(IBaseResource current);
+    /** Refuses deleting a record of the type ({@code current}: its content, empty when absent or deleted). */
+    void checkDelete(String resourceType, Optional<IBaseResource> current);
 
     /**
      * Refuses a conditional update or delete (whose target is chosen by a search) unless the caller may touch

@@ -55,6 +55,12 @@ public interface ResourceStore {
     IBaseResource read(String type, String id);
 
     /**
+     * The current content, or empty when the resource does not exist or is deleted. Never throws for absence,
+     * so it is safe inside a transaction that must not be marked for rollback by a miss.
+     */
+    java.util.Optional<IBaseResource> find(String type, String id);
+
+    /**
      * Holds a write lock on {@code type/id} until the surrounding transaction ends, so that rules spanning
      * several resources (a peer's caseload) are checked and acted on without a concurrent writer in between.
      * 404 when the resource does not exist.

@@ -177,7 +177,7 @@ public class BundleProcessor {
                 if (request.conditional()) {
                     access.checkConditionalWrite(request.type(), true);
                 } else {
-                    access.checkDelete(store.read(request.type(), request.id()));
+                    access.checkDelete(request.type(), store.find(request.type(), request.id()));
                 }
                 WriteResult result = request.conditional()
                         ? store.deleteMatching(condition(request.type(), request.query()))

@@ -1,0 +1,153 @@
+package org.alongside.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The audit trail: every interaction leaves exactly one AuditEvent (each found by the X-Request-ID the test
+ * sent), refused and failed ones included; writes are audited in their own transaction, so a rolled-back
+ * write leaves only the record of its failure; the trail cannot be changed through the API; and a person's
+ * accounting of disclosures lists what left the program about them.
+ */
+class AuditIT {
+
+    private static final String JSON = "application/fhir+json";
+
+    @Test
+    void everyInteractionLeavesExactlyOneEvent() {
+        String id = "audit-" + UUID.randomUUID();
+        String patient = "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Audited\"}]}";
+        expectOne(call("PUT", "/Patient/" + id, patient), "update", "0");
+        expectOne(call("GET", "/Patient/" + id, null), "read", "0");
+        expectOne(call("GET", "/Patient/" + id + "/_history/1", null), "vread", "0");
+        expectOne(call("GET", "/Patient?_id=" + id, null), "search-type", "0");
+        expectOne(call("GET", "/Patient/" + id + "/_history", null), "history-instance", "0");
+        expectOne(call("POST", "/Patient", "{\"resourceType\":\"Patient\"}"), "create", "0");
+        expectOne(call("POST", "/Patient/$validate", patient.replace("\"id\":\"" + id + "\",", "")), "extended-operation-type", "0");
+        expectOne(call("GET", "/Patient/does-not-exist-" + id, null), "read", "4");
+        // refused while parsing, before HAPI knows the interaction: still one event, a failure
+        expectOne(call("POST", "/Patient", "{\"resourceType\":\"Patient\",\"bogus\":1}"), null, "4");
+        expectOne(call("DELETE", "/Patient/" + id, null), "delete", "0");
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"request\":{\"method\":\"POST\",\"url\":\"Patient\"},\"resource\":{\"resourceType\":\"Patient\"}},"
+                + "{\"request\":{\"method\":\"POST\",\"url\":\"Patient\"},\"resource\":{\"resourceType\":\"Patient\"}}]}";
+        AuditEvent tx = expectOne(call("POST", "", transaction), "transaction", "0");
+        assertThat(tx.getEntity().stream().filter(e -> e.getWhat().getReference() != null
+                && e.getWhat().getReference().contains("/_history/"))).as("both written resources").hasSize(2);
+    }
+
+    @Test
+    void refusedRequestsAreAuditedWithWhoTried() {
+        String requestId = UUID.randomUUID().toString();
+        HttpResponse<String> noToken = FhirServer.send("GET", "/Patient", null, null, "Authorization", "",
+                "X-Request-ID", requestId);
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        AuditEvent unauthenticated = expectOne(requestId, null, "4");
+        assertThat(unauthenticated.getAgentFirstRep().getWho().getDisplay()).isEqualTo("unauthenticated");
+
+        String token = FhirServer.token("peer-specialist", "Practitioner/audit-peer", "user/*.cruds", null);
+        requestId = UUID.randomUUID().toString();
+        HttpResponse<String> denied = FhirServer.send("DELETE", "/Patient/anyone", null, null,
+                "Authorization", "Bearer " + token, "X-Request-ID", requestId);
+        assertThat(denied.statusCode()).isEqualTo(403);
+        AuditEvent refused = expectOne(requestId, "delete", "4");
+        assertThat(refused.getAgentFirstRep().getWho().getReference()).isEqualTo("Practitioner/audit-peer");
+        assertThat(refused.getAgentFirstRep().getNetwork().getAddress()).isNotBlank();
+    }
+
+    @Test
+    void aRolledBackWriteLeavesOnlyItsFailure() {
+        String system = FhirServer.uniqueSystem();
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"request\":{\"method\":\"POST\",\"url\":\"Patient\"},\"resource\":{\"resourceType\":\"Patient\","
+                + "\"identifier\":[{\"system\":\"" + system + "\",\"value\":\"1\"}]}},"
+                + "{\"request\":{\"method\":\"PUT\",\"url\":\"Patient/x\",\"ifMatch\":\"W/\\\"99\\\"\"},"
+                + "\"resource\":{\"resourceType\":\"Patient\",\"id\":\"x\"}}]}";
+        String requestId = call("POST", "", bundle);
+        List<AuditEvent> events = events(requestId);
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).getOutcome().toCode()).isEqualTo("4");
+        assertThat(events.get(0).getEntity()).noneMatch(e -> e.getWhat().getReference() != null
+                && e.getWhat().getReference().contains("/_history/"));
+    }
+
+    @Test
+    void theTrailCannotBeChangedThroughTheApi() {
+        String requestId = call("GET", "/Patient?_count=1", null);
+        AuditEvent event = expectOne(requestId, "search-type", "0");
+        String json = FhirServer.FHIR.newJsonParser().encodeResourceToString(event).replace("\"0\"", "\"8\"");
+        for (HttpResponse<String> attempt : List.of(
+                FhirServer.send("PUT", "/AuditEvent/" + event.getIdElement().getIdPart(), JSON, json),
+                FhirServer.send("POST", "/AuditEvent", JSON, json),
+                FhirServer.send("DELETE", "/AuditEvent/" + event.getIdElement().getIdPart(), null, null))) {
+            assertThat(attempt.statusCode()).as(attempt.body()).isBetween(400, 499);
+            assertThat(attempt.body()).contains("OperationOutcome");
+        }
+        AuditEvent again = FhirServer.client().read().resource(AuditEvent.class)
+                .withId(event.getIdElement().getIdPart()).execute();
+        assertThat(again.getOutcome().toCode()).isEqualTo("0");
+    }
+
+    @Test
+    void onlyAdministratorsAndSystemsReadTheTrail() {
+        String clinician = FhirServer.token("clinician", "Practitioner/audit-clin", "user/*.cruds", null);
+        assertThat(FhirServer.send("GET", "/AuditEvent", null, null, "Authorization", "Bearer " + clinician)
+                .statusCode()).isEqualTo(403);
+        String admin = FhirServer.token("admin", "Practitioner/audit-admin", "user/*.rs", null);
+        assertThat(FhirServer.send("GET", "/AuditEvent?_count=1", null, null, "Authorization", "Bearer " + admin)
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void accountingOfDisclosuresListsWhatTheEhrRead() {
+        String id = "disclosed-" + UUID.randomUUID();
+        call("PUT", "/Patient/" + id, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}");
+        String readId = call("GET", "/Patient/" + id, null);
+        HttpResponse<String> accounting = FhirServer.get("/Patient/" + id + "/$accounting-of-disclosures");
+        assertThat(accounting.statusCode()).as(accounting.body()).isEqualTo(200);
+        Bundle bundle = FhirServer.FHIR.newJsonParser().parseResource(Bundle.class, accounting.body());
+        List<String> requestIds = bundle.getEntry().stream().map(e -> requestIdOf((AuditEvent) e.getResource()))
+                .collect(Collectors.toList());
+        assertThat(requestIds).as("the read is a disclosure; the write that stored the record is not")
+                .containsExactly(readId);
+    }
+
+    /** Sends with the EHR token and a fresh X-Request-ID; returns the id. */
+    private static String call(String method, String path, String body) {
+        String requestId = UUID.randomUUID().toString();
+        FhirServer.send(method, path, body == null ? null : JSON, body, "X-Request-ID", requestId);
+        return requestId;
+    }
+
+    private static AuditEvent expectOne(String requestId, String interaction, String outcome) {
+        List<AuditEvent> events = events(requestId);
+        assertThat(events).as("events for request " + requestId).hasSize(1);
+        AuditEvent event = events.get(0);
+        if (interaction != null) {
+            assertThat(event.getSubtype()).extracting(Coding::getCode).contains(interaction);
+        }
+        assertThat(event.getOutcome().toCode()).isEqualTo(outcome);
+        assertThat(event.getRecorded()).isNotNull();
+        return event;
+    }
+
+    private static List<AuditEvent> events(String requestId) {
+        Bundle bundle = FhirServer.FHIR.newJsonParser().parseResource(Bundle.class,
+                FhirServer.get("/AuditEvent?request-id=" + requestId).body());
+        return bundle.getEntry().stream().map(e -> (AuditEvent) e.getResource()).collect(Collectors.toList());
+    }
+
+    private static String requestIdOf(AuditEvent event) {
+        return event.getEntity().stream().filter(e -> e.getType().getCode() != null
+                && e.getType().getCode().equals("XrequestId")).map(e -> e.getWhat().getIdentifier().getValue())
+                .findFirst().orElse(null);
+    }
+}
