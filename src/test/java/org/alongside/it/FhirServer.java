@@ -18,7 +18,14 @@ import java.util.UUID;
 public final class FhirServer {
 
     public static final FhirContext FHIR = FhirContext.forR4Cached();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /**
+     * HTTP/1.1 like the HAPI client and most EHR integrations. The JDK client's default, HTTP/2 over cleartext
+     * (an h2c upgrade), multiplexes parallel requests on one connection, and under load on 2 cores Liberty left all
+     * its executor threads parked in H2StreamProcessor.readWriteTransitionState: ConditionalIT's 20 parallel
+     * requests then timed out and the server stopped answering for minutes.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     static {
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
