@@ -35,8 +35,8 @@ public class SearchBundles {
 
     /** Request attribute telling {@link ResponseShaping} that the Bundle must carry no total. */
     static final String OMIT_TOTAL = "alongside.omitTotal";
-    private static final String HISTORY_CURSOR = "_cursor";
-    private static final Set<String> HISTORY_PARAMS = Set.of("_since", "_count", HISTORY_CURSOR, "_sort", "_format",
+    private static final String PAGE_CURSOR = "_cursor";
+    private static final Set<String> HISTORY_PARAMS = Set.of("_since", "_count", PAGE_CURSOR, "_sort", "_format",
             "_pretty", "_summary", "_elements");
 
     private final ResourceStore store;
@@ -64,8 +64,8 @@ public class SearchBundles {
         SearchQuery query = parser.parse(type, params, request.getFhirServerBase(), isLenient(request));
         List<Include> includes = parser.parseIncludes(type, params);
         // only what the caller may see is searched, so totals and pages never count anything else
-        SearchPage page = access.restrict(query).map(store::search).orElseGet(() -> new SearchPage(List.of(),
-                query.total() == SearchQuery.TotalMode.ACCURATE || query.countOnly() ? 0 : null, false, null));
+        SearchPage page = access.restrict(query).map(store::search).orElseGet(() -> SearchPage.empty(
+                query.total() == SearchQuery.TotalMode.ACCURATE || query.countOnly() ? 0 : null));
         Bundle bundle = newBundle(Bundle.BundleType.SEARCHSET);
         // record by record (consent decisions cannot be made in SQL); a total would then count what is left out
         List<IBaseResource> visible = page.resources().stream().filter(access::canRead).toList();
@@ -84,24 +84,14 @@ public class SearchBundles {
             bundle.addEntry().setFullUrl(fullUrl(base, resource)).setResource((Resource) resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
         }
-        if (query.keysetPaging()) {
-            // unsorted: pages follow the storage key, so writes between two pages never shift them
-            bundle.addLink().setRelation("self").setUrl(pageLink(request, "_cursor",
-                    query.afterKey() == null ? null : query.afterKey().toString()));
-            if (page.hasMore()) {
-                bundle.addLink().setRelation("next").setUrl(pageLink(request, "_cursor", page.lastKey().toString()));
-            }
-            return bundle;
+        // pages are found by position (keyset), so writes between two pages never shift them
+        bundle.addLink().setRelation("self").setUrl(pageLink(request, PAGE_CURSOR,
+                query.cursor() == null ? null : query.cursor().toString()));
+        if (page.next() != null) {
+            bundle.addLink().setRelation("next").setUrl(pageLink(request, PAGE_CURSOR, page.next().toString()));
         }
-        bundle.addLink().setRelation("self").setUrl(pageLink(request, "_offset",
-                query.offset() > 0 ? Integer.toString(query.offset()) : null));
-        if (page.hasMore()) {
-            bundle.addLink().setRelation("next")
-                    .setUrl(pageLink(request, "_offset", Integer.toString(query.offset() + query.count())));
-        }
-        if (query.offset() > 0 && !query.countOnly()) {
-            bundle.addLink().setRelation("previous")
-                    .setUrl(pageLink(request, "_offset", Integer.toString(Math.max(0, query.offset() - query.count()))));
+        if (page.previous() != null) {
+            bundle.addLink().setRelation("previous").setUrl(pageLink(request, PAGE_CURSOR, page.previous().toString()));
         }
         return bundle;
     }
@@ -123,9 +113,9 @@ public class SearchBundles {
         String countText = single(params, "_count");
         int count = Math.min(countText == null ? defaultCount : SearchRequestParser.nonNegative("_count", countText),
                 maxCount);
-        String cursorText = single(params, HISTORY_CURSOR);
+        String cursorText = single(params, PAGE_CURSOR);
         HistoryPage.Cursor cursor = cursorText == null ? null : HistoryPage.Cursor.parse(cursorText)
-                .orElseThrow(() -> new InvalidRequestException("Invalid " + HISTORY_CURSOR + " value: " + cursorText));
+                .orElseThrow(() -> new InvalidRequestException("Invalid " + PAGE_CURSOR + " value: " + cursorText));
         if (count == 0) {
             count = 1;
         }
@@ -158,10 +148,10 @@ public class SearchBundles {
                     .setEtag("W/\"" + version.version() + "\"")
                     .setLastModified(java.util.Date.from(version.lastUpdated()));
         }
-        bundle.addLink().setRelation("self").setUrl(pageLink(request, HISTORY_CURSOR, cursorText));
+        bundle.addLink().setRelation("self").setUrl(pageLink(request, PAGE_CURSOR, cursorText));
         if (page.nextCursor() != null) {
             bundle.addLink().setRelation("next")
-                    .setUrl(pageLink(request, HISTORY_CURSOR, page.nextCursor().toString()));
+                    .setUrl(pageLink(request, PAGE_CURSOR, page.nextCursor().toString()));
         }
         return bundle;
     }

@@ -220,21 +220,11 @@ public class JpaResourceStore implements ResourceStore {
             total = ((Number) nativeQuery(SearchSql.count(query)).getSingleResult()).intValue();
         }
         if (query.countOnly()) {
-            return new SearchPage(List.of(), total, false, null);
+            return SearchPage.empty(total);
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = nativeQuery(SearchSql.selectContent(query))
-                .setFirstResult(query.afterKey() != null ? 0 : query.offset())
-                .setMaxResults(query.count() + 1)
-                .getResultList();
-        boolean hasMore = rows.size() > query.count();
-        List<IBaseResource> resources = new ArrayList<>();
-        Long lastKey = null;
-        for (Object[] row : rows.subList(0, Math.min(rows.size(), query.count()))) {
-            lastKey = ((Number) row[0]).longValue();
-            resources.add(parse(row[1].toString()));
-        }
-        return new SearchPage(resources, total, hasMore, lastKey);
+        List<Object[]> rows = nativeQuery(SearchSql.selectPage(query)).setMaxResults(query.count() + 1).getResultList();
+        return KeysetPage.of(query, rows, total, content -> parse(content.toString()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.alongside.index.StringNormalizer;
 import org.alongside.search.DateRange;
+import org.alongside.search.PageCursor;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchQuery.Criterion;
 import org.alongside.search.SearchQuery.DateValue;
@@ -36,11 +37,10 @@ final class SearchSql {
     record Statement(String sql, List<Object> params) {
     }
 
-    /** Primary keys of matching current resources, in the requested order. */
+    /** Primary keys of matching current resources (at most a few are read: conditions of conditional writes). */
     static Statement selectKeys(SearchQuery query) {
         SearchSql sql = new SearchSql().filter(query);
-        String order = sql.orderBy(query.sort());
-        return new Statement("SELECT r.pk FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
+        return new Statement("SELECT r.pk FROM res r WHERE " + sql.where + " ORDER BY r.pk", List.copyOf(sql.params));
     }
 
     /** The key {@code pk} if that resource matches the query, else nothing. */
@@ -50,14 +50,34 @@ final class SearchSql {
         return new Statement("SELECT r.pk FROM res r WHERE " + sql.where, List.copyOf(sql.params));
     }
 
-    /** Key and content of the matches; a keyset page starts after {@link SearchQuery#afterKey()}. */
-    static Statement selectContent(SearchQuery query) {
+    /**
+     * One page of matches: columns key, content and one per sort key, in the requested order (the storage key
+     * breaks ties). With a cursor the page starts next to the cursor's row, after it or, for a backward cursor,
+     * before it (then the rows come in reverse order, nearest first): keyset paging, so writes between two
+     * pages never shift a page, and the database seeks instead of skipping rows.
+     */
+    static Statement selectPage(SearchQuery query) {
         SearchSql sql = new SearchSql().filter(query);
-        if (query.afterKey() != null) {
-            sql.where.append(" AND r.pk > ").append(sql.bind(query.afterKey()));
+        List<SortKey> sort = query.sort();
+        StringBuilder columns = new StringBuilder("r.pk, r.content");
+        for (int i = 0; i < sort.size(); i++) {
+            columns.append(", ").append(sql.sortValue(sort.get(i))).append(" AS s").append(i);
         }
-        String order = sql.orderBy(query.sort());
-        return new Statement("SELECT r.pk, r.content FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
+        PageCursor cursor = query.cursor();
+        boolean backward = cursor != null && cursor.backward();
+        if (cursor != null) {
+            // no derived table: the seek stays a condition on res, so an index on the key or time can serve it
+            sql.where.append(" AND ").append(sql.beyond(sort, cursor));
+        }
+        StringBuilder order = new StringBuilder(" ORDER BY ");
+        for (int i = 0; i < sort.size(); i++) {
+            // read backward, the whole order flips, nulls included
+            boolean descending = sort.get(i).descending() != backward;
+            order.append('s').append(i).append(descending ? " DESC" : " ASC")
+                    .append(backward ? " NULLS FIRST" : " NULLS LAST").append(", ");
+        }
+        order.append("r.pk").append(backward ? " DESC" : " ASC");
+        return new Statement("SELECT " + columns + " FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
     }
 
     static Statement count(SearchQuery query) {
@@ -214,28 +234,62 @@ final class SearchSql {
         };
     }
 
-    private String orderBy(List<SortKey> sort) {
-        StringBuilder order = new StringBuilder(" ORDER BY ");
-        for (SortKey key : sort) {
-            String direction = key.descending() ? " DESC" : " ASC";
-            switch (key.param()) {
-                case "_id" -> order.append("r.res_id").append(direction);
-                case "_lastUpdated" -> order.append("r.last_updated").append(direction);
-                default -> {
-                    String column = switch (key.type()) {
-                        case STRING -> "value_norm";
-                        case DATE -> key.descending() ? "high_ts" : "low_ts";
-                        default -> "code";
-                    };
-                    String aggregate = key.descending() ? "MAX" : "MIN";
-                    order.append("(SELECT ").append(aggregate).append("(s.").append(column).append(") FROM ")
-                            .append(table(key.type())).append(" s WHERE s.res_pk = r.pk AND s.param = ")
-                            .append(bind(key.param())).append(')').append(direction).append(" NULLS LAST");
-                }
-            }
-            order.append(", ");
+    /** The value a match is sorted by for one key: for multi-valued parameters the lowest (highest if descending). */
+    private String sortValue(SortKey key) {
+        switch (key.param()) {
+            case "_id":
+                return "r.res_id";
+            case "_lastUpdated":
+                return "r.last_updated";
+            default:
+                String column = switch (key.type()) {
+                    case STRING -> "value_norm";
+                    case DATE -> key.descending() ? "high_ts" : "low_ts";
+                    default -> "code";
+                };
+                return "(SELECT " + (key.descending() ? "MAX" : "MIN") + "(s." + column + ") FROM " + table(key.type())
+                        + " s WHERE s.res_pk = r.pk AND s.param = " + bind(key.param()) + ")";
         }
-        return order.append("r.pk ASC").toString();
+    }
+
+    /**
+     * Rows strictly beyond the cursor's row in the page order (sort keys with nulls last, then the key), after it
+     * or before it: the row-value comparison (s0, s1, ..., pk) &gt; (v0, v1, ..., key) spelled out, since each key
+     * has its own direction and nulls.
+     */
+    private String beyond(List<SortKey> sort, PageCursor cursor) {
+        List<String> anyOf = new ArrayList<>();
+        for (int i = 0; i <= sort.size(); i++) {
+            StringBuilder disjunct = new StringBuilder("(");
+            // equal on every key before i (each use binds its own parameters: a placeholder is used once)
+            for (int j = 0; j < i; j++) {
+                Object value = cursor.values().get(j);
+                disjunct.append(sortValue(sort.get(j)))
+                        .append(value == null ? " IS NULL" : " = " + bind(value)).append(" AND ");
+            }
+            if (i == sort.size()) {
+                disjunct.append("r.pk ").append(cursor.backward() ? "<" : ">").append(' ').append(bind(cursor.key()));
+            } else {
+                String past = pastValue(sort.get(i), cursor.values().get(i), cursor.backward());
+                if (past == null) {
+                    continue;
+                }
+                disjunct.append(past);
+            }
+            anyOf.add(disjunct.append(')').toString());
+        }
+        return "(" + String.join(" OR ", anyOf) + ")";
+    }
+
+    /** A key's values past {@code value} in that key's order (nulls last), or null when there are none. */
+    private String pastValue(SortKey key, Object value, boolean backward) {
+        if (value == null) {
+            // nothing sorts after null; everything else sorts before it
+            return backward ? sortValue(key) + " IS NOT NULL" : null;
+        }
+        boolean greater = key.descending() == backward;
+        String compared = sortValue(key) + (greater ? " > " : " < ") + bind(value);
+        return backward ? compared : "(" + compared + " OR " + sortValue(key) + " IS NULL)";
     }
 
     private static String table(SearchParamType type) {

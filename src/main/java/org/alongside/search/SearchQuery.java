@@ -5,22 +5,22 @@ import java.util.List;
 /**
  * A parsed search: every criterion must hold (AND); each criterion lists alternatives (OR).
  *
- * @param count    page size
- * @param offset   index of the first match on this page (pages of a sorted search)
- * @param afterKey storage key after which this page starts (keyset pages of an unsorted search), or null
- * @param total    whether and how to count all matches
+ * @param sort   sort keys; after them, matches are always ordered by storage key, so the order is total
+ * @param count  page size
+ * @param cursor where this page starts (from a {@code next} or {@code previous} link), or null for the first page
+ * @param total  whether and how to count all matches
  */
 public record SearchQuery(String resourceType, List<Criterion> criteria, List<SortKey> sort, int count,
-                          int offset, Long afterKey, TotalMode total, boolean countOnly) {
+                          PageCursor cursor, TotalMode total, boolean countOnly) {
 
     public SearchQuery {
         criteria = List.copyOf(criteria);
         sort = List.copyOf(sort);
     }
 
-    /** Unsorted searches run in storage-key order and page by key: stable and fast at any depth. */
-    public boolean keysetPaging() {
-        return sort.isEmpty();
+    /** The same search, starting at another page. */
+    public SearchQuery at(PageCursor page) {
+        return new SearchQuery(resourceType, criteria, sort, count, page, total, countOnly);
     }
 
     public enum TotalMode { NONE, ACCURATE }

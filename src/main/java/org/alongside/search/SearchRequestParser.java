@@ -55,8 +55,7 @@ public final class SearchRequestParser {
         List<Criterion> criteria = new ArrayList<>();
         List<SortKey> sort = List.of();
         int count = defaultCount;
-        int offset = 0;
-        Long afterKey = null;
+        PageCursor cursor = null;
         TotalMode total = TotalMode.ACCURATE;
         boolean countOnly = false;
 
@@ -65,8 +64,10 @@ public final class SearchRequestParser {
             for (String rawValue : entry.getValue()) {
                 switch (rawName) {
                     case "_count" -> count = Math.min(nonNegative(rawName, rawValue), maxCount);
-                    case "_offset" -> offset = nonNegative(rawName, rawValue);
-                    case "_cursor" -> afterKey = cursor(rawValue);
+                    case "_offset" -> throw new InvalidRequestException("_offset is not supported: pages are found"
+                            + " by position, not by number; follow the Bundle's next and previous links");
+                    case "_cursor" -> cursor = PageCursor.parse(rawValue).orElseThrow(() ->
+                            new InvalidRequestException("Invalid _cursor value: " + rawValue));
                     case "_sort" -> sort = parseSort(resourceType, rawValue);
                     case "_total" -> total = parseTotal(rawValue);
                     case "_summary" -> countOnly = countOnly || rawValue.equals("count");
@@ -88,10 +89,10 @@ public final class SearchRequestParser {
         if (count == 0) {
             countOnly = true;
         }
-        if (afterKey != null && !sort.isEmpty()) {
-            throw new InvalidRequestException("_cursor pages an unsorted search; a sorted one pages with _offset");
+        if (cursor != null && !cursor.fits(sort)) {
+            throw new InvalidRequestException("This _cursor belongs to a search with another _sort");
         }
-        return new SearchQuery(resourceType, criteria, sort, count, offset, afterKey, total, countOnly);
+        return new SearchQuery(resourceType, criteria, sort, count, cursor, total, countOnly);
     }
 
     public boolean supportsType(String resourceType) {
@@ -406,15 +407,7 @@ public final class SearchRequestParser {
         };
     }
 
-    private static long cursor(String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Invalid _cursor value: " + value);
-        }
-    }
-
-    /** A non-negative integer parameter ({@code _count}, {@code _offset}); 400 otherwise. */
+    /** A non-negative integer parameter (such as {@code _count}); 400 otherwise. */
     public static int nonNegative(String name, String value) {
         try {
             int n = Integer.parseInt(value);

@@ -152,8 +152,8 @@ public class AccessGuard {
         }
         List<SearchQuery.Criterion> criteria = new ArrayList<>(query.criteria());
         criteria.addAll(parser.parse(type, restriction, null, false).criteria());
-        return Optional.of(new SearchQuery(type, criteria, query.sort(), query.count(), query.offset(),
-                query.afterKey(), query.total(), query.countOnly()));
+        return Optional.of(new SearchQuery(type, criteria, query.sort(), query.count(),
+                query.cursor(), query.total(), query.countOnly()));
     }
 
     /** The patients a record belongs to (the compartment it sits in). */

@@ -27,22 +27,17 @@ public final class StoreQueries {
         for (int i = 0; i < nameValuePairs.length; i += 2) {
             params.computeIfAbsent(nameValuePairs[i], k -> new ArrayList<>()).add(nameValuePairs[i + 1]);
         }
+        params.put("_count", List.of(Integer.toString(PAGE)));
+        params.put("_total", List.of("none"));
+        SearchQuery query = parser.parse(type, params, null, false);
         List<T> results = new ArrayList<>();
-        Long after = null;
         while (true) {
-            Map<String, List<String>> page = new LinkedHashMap<>(params);
-            page.put("_count", List.of(Integer.toString(PAGE)));
-            page.put("_total", List.of("none"));
-            if (after != null) {
-                page.put("_cursor", List.of(after.toString()));
-            }
-            SearchQuery query = parser.parse(type, page, null, false);
             SearchPage result = store.search(query);
             result.resources().forEach(r -> results.add(resultClass.cast(r)));
             if (!result.hasMore()) {
                 return results;
             }
-            after = result.lastKey();
+            query = query.at(result.next());
         }
     }
 }

@@ -236,7 +236,7 @@ public class BundleProcessor {
                     Map<String, List<String>> params = SearchRequestParser.queryParameters(request.query());
                     SearchQuery query = parser.parse(request.type(), params, serverBase, false);
                     SearchPage page = access.restrict(query).map(store::search)
-                            .orElseGet(() -> new SearchPage(List.of(), null, false, null));
+                            .orElseGet(() -> SearchPage.empty(null));
                     Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET);
                     searchset.setId(UUID.randomUUID().toString());
                     if (page.total() != null) {
@@ -322,7 +322,7 @@ public class BundleProcessor {
     private Optional<String> singleMatch(String type, String query, String what, boolean required) {
         SearchQuery condition = condition(type, query);
         SearchPage page = store.search(new SearchQuery(condition.resourceType(), condition.criteria(),
-                condition.sort(), 2, 0, null, SearchQuery.TotalMode.NONE, false));
+                condition.sort(), 2, null, SearchQuery.TotalMode.NONE, false));
         if (page.resources().size() > 1) {
             throw new PreconditionFailedException(what + " " + type + "?" + query + " matches several resources");
         }

@@ -181,6 +181,75 @@ class SearchIT {
     }
 
     @Test
+    void sortedSearchesPageByPositionAcrossWritesTiesAndMissingValues() {
+        String sender = create(new PractitionerRole().addIdentifier(identifier("sorted-peer")));
+        // three share one sent time, two have none (they sort last), the rest are distinct
+        String[] sent = {"2026-05-03T09:00:00Z", "2026-05-01T09:00:00Z", "2026-05-01T09:00:00Z", null,
+            "2026-05-05T09:00:00Z", "2026-05-01T09:00:00Z", null, "2026-05-02T09:00:00Z", "2026-05-04T09:00:00Z"};
+        for (int i = 0; i < sent.length; i++) {
+            create(sortedMessage(sender, "sorted-" + (i + 1), sent[i]));
+        }
+        String query = "Communication?sender=" + sender + "&_sort=-sent&_count=2";
+        Bundle page = search(query);
+        assertThat(page.getLink("next").getUrl()).contains("_cursor=").doesNotContain("_offset");
+        assertThat(page.getLink("previous")).isNull();
+        List<String> seen = new ArrayList<>(identifiers(page));
+        // between pages: one seen record goes, one arrives before the current position, one after it
+        CLIENT.delete().resourceById(page.getEntry().get(0).getResource().getIdElement().toUnqualifiedVersionless())
+                .execute();
+        create(sortedMessage(sender, "sorted-new-first", "2026-06-01T09:00:00Z"));
+        create(sortedMessage(sender, "sorted-new-late", "2026-04-01T09:00:00Z"));
+        while (page.getLink("next") != null) {
+            page = CLIENT.loadPage().next(page).execute();
+            seen.addAll(identifiers(page));
+        }
+        assertThat(seen).doesNotHaveDuplicates().doesNotContain("sorted-new-first")
+                .containsAll(List.of("sorted-1", "sorted-2", "sorted-3", "sorted-4", "sorted-5", "sorted-6",
+                        "sorted-7", "sorted-8", "sorted-9", "sorted-new-late"));
+        assertThat(seen.subList(0, 2)).containsExactly("sorted-5", "sorted-9");
+        assertThat(seen.subList(seen.size() - 2, seen.size())).containsExactlyInAnyOrder("sorted-4", "sorted-7");
+
+        // back to the start through previous links: the same order as one big page of the current state
+        List<String> backward = new ArrayList<>();
+        while (true) {
+            backward.addAll(0, identifiers(page));
+            if (page.getLink("previous") == null) {
+                break;
+            }
+            page = CLIENT.loadPage().previous(page).execute();
+        }
+        assertThat(backward).containsExactlyElementsOf(identifiers(search(query.replace("_count=2", "_count=50"))));
+    }
+
+    @Test
+    void offsetsAndCursorsOfAnotherSortAreRefused() {
+        Bundle sorted = search("Communication?sender=" + peer + "&_sort=sent&_count=2");
+        String cursor = sorted.getLink("next").getUrl().replaceAll(".*_cursor=([^&]*).*", "$1");
+        for (String query : List.of("Communication?sender=" + peer + "&_sort=sent&_offset=2",
+                "Communication?sender=" + peer + "&_sort=_id&_cursor=" + cursor,
+                "Communication?sender=" + peer + "&_cursor=not-a-cursor")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> search(query)).as(query)
+                    .isInstanceOfSatisfying(ca.uhn.fhir.rest.server.exceptions.InvalidRequestException.class,
+                            e -> assertThat(e.getOperationOutcome()).isNotNull());
+        }
+    }
+
+    private static Communication sortedMessage(String sender, String value, String sent) {
+        Communication message = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED)
+                .setSender(new Reference(sender));
+        if (sent != null) {
+            message.setSentElement(new DateTimeType(sent));
+        }
+        message.addIdentifier(identifier(value));
+        return message;
+    }
+
+    private static List<String> identifiers(Bundle page) {
+        return page.getEntry().stream()
+                .map(e -> ((Communication) e.getResource()).getIdentifierFirstRep().getValue()).toList();
+    }
+
+    @Test
     void summaryCountAndTotalNone() {
         Bundle count = CLIENT.search().byUrl("Communication?sender=" + peer).summaryMode(SummaryEnum.COUNT)
                 .returnBundle(Bundle.class).execute();

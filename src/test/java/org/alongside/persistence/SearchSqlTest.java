@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.alongside.search.PageCursor;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
@@ -63,7 +64,7 @@ class SearchSqlTest {
 
     @Test
     void quoteInValueIsBoundNotSpliced() {
-        SearchSql.Statement statement = SearchSql.selectContent(query("Patient", "family", "O'Brien"));
+        SearchSql.Statement statement = SearchSql.selectPage(query("Patient", "family", "O'Brien"));
         assertThat(statement.sql()).doesNotContainIgnoringCase("o'brien").doesNotContain("Brien");
         assertThat(statement.params()).contains("o'brien%");
         assertThat(boundAt(statement, "i.value_norm LIKE ")).isEqualTo("o'brien%");
@@ -87,7 +88,7 @@ class SearchSqlTest {
     @Test
     void injectionAttemptStaysInParameters() {
         String evil = "x'); DROP TABLE res; --";
-        SearchSql.Statement statement = SearchSql.selectContent(query("Communication", "identifier", evil));
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "identifier", evil));
         assertThat(statement.sql()).doesNotContain("DROP").doesNotContain("--").doesNotContain("x'");
         assertThat(statement.params()).contains(evil);
         assertPlaceholdersMatchParams(statement);
@@ -229,29 +230,70 @@ class SearchSqlTest {
 
     @Test
     void descendingSortIsDescNullsLast() {
-        SearchSql.Statement statement = SearchSql.selectContent(query("Communication", "_sort", "-sent"));
-        assertThat(statement.sql()).startsWith("SELECT r.pk, r.content FROM res r WHERE ");
-        assertThat(statement.sql()).contains("ORDER BY (SELECT MAX(s.high_ts) FROM idx_date s")
-                .contains(") DESC NULLS LAST").endsWith(", r.pk ASC");
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "_sort", "-sent"));
+        assertThat(statement.sql()).startsWith("SELECT r.pk, r.content, (SELECT MAX(s.high_ts) FROM idx_date s")
+                .contains(") AS s0 FROM res r WHERE ").endsWith(" ORDER BY s0 DESC NULLS LAST, r.pk ASC");
         assertThat(boundAt(statement, "s.param = ")).isEqualTo("sent");
         assertPlaceholdersMatchParams(statement);
     }
 
     @Test
     void ascendingSortUsesTheLowEnd() {
-        SearchSql.Statement statement = SearchSql.selectKeys(query("Communication", "_sort", "sent"));
-        assertThat(statement.sql()).contains("(SELECT MIN(s.low_ts) FROM idx_date s").contains(") ASC NULLS LAST");
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "_sort", "sent"));
+        assertThat(statement.sql()).contains("(SELECT MIN(s.low_ts) FROM idx_date s").endsWith(" ORDER BY s0 ASC NULLS LAST, r.pk ASC");
     }
 
     @Test
     void sortByResourceColumns() {
-        SearchSql.Statement statement = SearchSql.selectKeys(query("Patient", "_sort", "-_lastUpdated,_id"));
-        assertThat(statement.sql()).endsWith(" ORDER BY r.last_updated DESC, r.res_id ASC, r.pk ASC");
+        SearchSql.Statement statement = SearchSql.selectPage(query("Patient", "_sort", "-_lastUpdated,_id"));
+        assertThat(statement.sql()).startsWith("SELECT r.pk, r.content, r.last_updated AS s0, r.res_id AS s1 FROM res r")
+                .endsWith(" ORDER BY s0 DESC NULLS LAST, s1 ASC NULLS LAST, r.pk ASC");
     }
 
     @Test
     void withoutSortTheOrderIsStable() {
-        assertThat(SearchSql.selectKeys(query("Patient")).sql()).endsWith(" ORDER BY r.pk ASC");
+        assertThat(SearchSql.selectPage(query("Patient")).sql()).endsWith(" ORDER BY r.pk ASC");
+        assertThat(SearchSql.selectKeys(query("Patient")).sql()).endsWith(" ORDER BY r.pk");
+    }
+
+    @Test
+    void sortedPageSeeksPastTheCursorRowKeyByKey() {
+        Instant sent = Instant.parse("2026-11-01T09:00:00.5Z");
+        PageCursor cursor = PageCursor.after(List.of(sent, "c7"), 42);
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "_sort", "-sent,_id",
+                "_cursor", cursor.toString()));
+        String sql = statement.sql();
+        // descending first key: smaller or no value; then equal first key and larger id; then equal both, larger key
+        assertThat(sql).contains("((SELECT MAX(s.high_ts) FROM idx_date s WHERE s.res_pk = r.pk AND s.param = ?")
+                .contains(") < ?").contains(" IS NULL)")
+                .contains("r.res_id > ?").contains("r.res_id = ?").contains("r.pk > ?");
+        assertThat(statement.params()).contains(sent, "c7", 42L);
+        assertThat(sql).doesNotContain("c7").doesNotContain("42");
+        assertThat(sql).endsWith(" ORDER BY s0 DESC NULLS LAST, s1 ASC NULLS LAST, r.pk ASC");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void backwardPageFlipsComparisonsAndOrderIncludingNulls() {
+        PageCursor cursor = PageCursor.before(List.of("c7"), 42);
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "_sort", "_id",
+                "_cursor", cursor.toString()));
+        assertThat(statement.sql()).contains("(r.res_id < ?").contains("r.pk < ?")
+                .doesNotContain("IS NULL")
+                .endsWith(" ORDER BY s0 DESC NULLS FIRST, r.pk DESC");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void cursorRowWithoutASortValueOnlyHasNullsAfterIt() {
+        PageCursor after = PageCursor.after(java.util.Arrays.asList((Object) null), 42);
+        String forward = SearchSql.selectPage(query("Communication", "_sort", "sent", "_cursor", after.toString())).sql();
+        // forward past a null: only rows that also have no value, with a larger key
+        assertThat(forward).contains(") IS NULL AND r.pk > ?").doesNotContain(" < ?").doesNotContain("IS NOT NULL");
+        String backward = SearchSql.selectPage(query("Communication", "_sort", "sent", "_cursor",
+                after.reversed().toString())).sql();
+        // backward from a null: every row that has a value, or no value and a smaller key
+        assertThat(backward).contains(") IS NOT NULL)").contains(") IS NULL AND r.pk < ?");
     }
 
     @Test
@@ -264,7 +306,7 @@ class SearchSqlTest {
 
     @Test
     void everyPlaceholderIsBoundInAComplexQuery() {
-        SearchSql.Statement statement = SearchSql.selectContent(query("Communication",
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication",
                 "status", "completed,in-progress", "subject", "Patient/p1", "sent", "ge2024-01-01",
                 "category", "urn:sys|", "_id", "c1,c2", "_lastUpdated", "lt2025", "_sort", "-sent,_id"));
         assertPlaceholdersMatchParams(statement);
@@ -273,9 +315,10 @@ class SearchSqlTest {
 
     @Test
     void unsortedPagesStartAfterTheCursorKeyAsABoundParameter() {
-        SearchSql.Statement statement = SearchSql.selectContent(query("Communication", "status", "completed",
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "status", "completed",
                 "_cursor", "4711"));
-        assertThat(statement.sql()).contains("r.pk > ?").endsWith("ORDER BY r.pk ASC");
+        assertThat(statement.sql()).startsWith("SELECT r.pk, r.content FROM res r WHERE ").contains("r.pk > ?")
+                .endsWith("ORDER BY r.pk ASC");
         assertThat(statement.params()).contains(4711L);
         assertThat(statement.sql()).doesNotContain("4711");
     }

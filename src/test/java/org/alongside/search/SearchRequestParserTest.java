@@ -376,7 +376,7 @@ class SearchRequestParserTest {
         assertThat(query.criteria()).isEmpty();
         assertThat(query.sort()).isEmpty();
         assertThat(query.count()).isEqualTo(DEFAULT_COUNT);
-        assertThat(query.offset()).isZero();
+        assertThat(query.cursor()).isNull();
         assertThat(query.total()).isEqualTo(TotalMode.ACCURATE);
         assertThat(query.countOnly()).isFalse();
     }
@@ -395,16 +395,32 @@ class SearchRequestParserTest {
     }
 
     @Test
-    void invalidCountOrOffsetIsRefused() {
+    void invalidCountIsRefused() {
         assertRefused("Patient", "_count", "-1");
         assertRefused("Patient", "_count", "ten");
-        assertRefused("Patient", "_offset", "-5");
-        assertRefused("Patient", "_offset", "1.5");
     }
 
     @Test
-    void offset() {
-        assertThat(parse("Patient", "_offset", "40").offset()).isEqualTo(40);
+    void offsetsAreRefusedSincePagesFollowCursors() {
+        assertRefused("Patient", "_offset", "40");
+    }
+
+    @Test
+    void cursorOfASortedSearchIsTaken() {
+        PageCursor cursor = PageCursor.after(List.of(Instant.parse("2026-11-01T10:00:00Z")), 42);
+        SearchQuery query = parse("Communication", "_sort", "-sent", "_cursor", cursor.toString());
+        assertThat(query.cursor()).isEqualTo(cursor);
+        assertThat(parse("Patient", "_cursor", "17").cursor()).isEqualTo(PageCursor.after(List.of(), 17));
+    }
+
+    @Test
+    void cursorMustBelongToTheSearchsSort() {
+        String twoValues = PageCursor.after(java.util.Arrays.asList("a", null), 3).toString();
+        assertRefused("Communication", "_sort", "sent", "_cursor", twoValues);
+        assertRefused("Patient", "_cursor", twoValues);
+        // a text value where the sort key is a date
+        assertRefused("Communication", "_sort", "sent", "_cursor", PageCursor.after(List.of("x"), 3).toString());
+        assertRefused("Patient", "_cursor", "not-a-cursor");
     }
 
     @Test

@@ -89,8 +89,7 @@ public class ActiveSubscriptions {
             if (!page.hasMore()) {
                 break;
             }
-            query = new SearchQuery(first.resourceType(), first.criteria(), first.sort(), first.count(), 0,
-                    page.lastKey(), first.total(), false);
+            query = first.at(page.next());
         }
         byType.replaceAll((type, list) -> list.stream().sorted(Comparator.comparing(SubscriptionSpec::id)).toList());
         return new Snapshot(generation, Map.copyOf(byType));

@@ -19,7 +19,7 @@ class RestHookClientTest {
     private final PendingEvent event = new PendingEvent(99, "sub-1", 12, "Patient", "p-1", 3, 0);
 
     private static SubscriptionSpec spec(String endpoint, String payload) {
-        SearchQuery criteria = new SearchQuery("Patient", List.of(), List.of(), 20, 0, null,
+        SearchQuery criteria = new SearchQuery("Patient", List.of(), List.of(), 20, null,
                 SearchQuery.TotalMode.NONE, false);
         return new SubscriptionSpec("sub-1", SubscriptionStatus.ACTIVE, criteria, URI.create(endpoint), payload,
                 List.of(new ChannelHeaders.Header("Authorization", "Bearer t")), null);
