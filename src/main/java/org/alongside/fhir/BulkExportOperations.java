@@ -2,6 +2,7 @@ package org.alongside.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
@@ -18,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import org.alongside.security.RequestAccess;
 import org.alongside.sync.export.BulkExportService;
 import org.alongside.sync.export.ExportJob;
 import org.alongside.sync.export.ExportLevel;
@@ -66,14 +68,14 @@ public class BulkExportOperations {
     public void status(ServletRequestDetails request) {
         String jobId = requiredParameter(request, "_jobId");
         if ("DELETE".equals(request.getServletRequest().getMethod())) {
-            if (!exports.cancel(jobId)) {
+            if (!exports.cancel(jobId, requester())) {
                 throw new ResourceNotFoundException("No export job " + jobId);
             }
             writeOutcome(request.getServletResponse(), 202, OperationOutcome.IssueSeverity.INFORMATION,
                     OperationOutcome.IssueType.INFORMATIONAL, "Export job " + jobId + " cancelled; its files are removed");
             return;
         }
-        ExportJob job = exports.find(jobId).orElseThrow(() -> new ResourceNotFoundException("No export job " + jobId
+        ExportJob job = exports.find(jobId, requester()).orElseThrow(() -> new ResourceNotFoundException("No export job " + jobId
                 + " (unknown, cancelled, or removed after its retention time)"));
         HttpServletResponse response = request.getServletResponse();
         switch (job.state()) {
@@ -98,7 +100,7 @@ public class BulkExportOperations {
     public void file(ServletRequestDetails request) {
         String jobId = requiredParameter(request, "_jobId");
         String fileName = requiredParameter(request, "_file");
-        Path file = exports.file(jobId, fileName).orElseThrow(() -> new ResourceNotFoundException(
+        Path file = exports.file(jobId, fileName, requester()).orElseThrow(() -> new ResourceNotFoundException(
                 "No export file " + fileName + " in job " + jobId));
         long size;
         try {
@@ -121,12 +123,21 @@ public class BulkExportOperations {
         Map<String, String[]> parameters = request.getParameters();
         ExportRequest parsed = exports.parser().parse(level, parameters, request.getHeaders("Prefer"),
                 requestUrl(request));
-        ExportJob job = exports.kickOff(parsed);
+        ExportJob job = exports.kickOff(parsed, requester());
         HttpServletResponse response = request.getServletResponse();
         response.setHeader("Content-Location", ExportUrls.status(request.getFhirServerBase(), job.id()));
         writeOutcome(response, 202, OperationOutcome.IssueSeverity.INFORMATION,
                 OperationOutcome.IssueType.INFORMATIONAL, "Export job " + job.id() + " accepted; poll the"
                         + " Content-Location for its status");
+    }
+
+    /** Who is asking: jobs, their status and files belong to the client that kicked them off. */
+    private static String requester() {
+        RequestAccess access = RequestAccess.current();
+        if (access == null) {
+            throw new AuthenticationException("Bulk export needs an authenticated client");
+        }
+        return access.caller().accountable();
     }
 
     private static String requestUrl(ServletRequestDetails request) {

@@ -30,6 +30,9 @@ public class ExportJobRow {
     @Column(name = "request_url", nullable = false)
     String requestUrl;
 
+    @Column(name = "requester")
+    String requester;
+
     @Column(name = "transaction_time", nullable = false)
     Instant transactionTime;
 

@@ -38,6 +38,7 @@ public class JpaExportJobs implements ExportJobs {
         row.types = String.join(",", job.request().types());
         row.since = job.request().since();
         row.requestUrl = job.request().requestUrl();
+        row.requester = job.requester();
         row.transactionTime = job.transactionTime();
         row.notBefore = job.notBefore();
         row.createdAt = job.createdAt();
@@ -150,7 +151,7 @@ public class JpaExportJobs implements ExportJobs {
     private static ExportJob toJob(ExportJobRow row, List<ExportFile> files) {
         ExportRequest request = new ExportRequest(ExportLevel.valueOf(row.level),
                 Arrays.asList(row.types.split(",")), row.since, row.requestUrl);
-        return new ExportJob(row.id, ExportJob.State.valueOf(row.state), request, row.transactionTime,
+        return new ExportJob(row.id, row.requester, ExportJob.State.valueOf(row.state), request, row.transactionTime,
                 row.notBefore, row.createdAt, row.owner, row.heartbeatAt, row.attempt, row.progress, row.finishedAt,
                 row.errorText, files);
     }

@@ -15,6 +15,14 @@ public record Caller(String subject, Set<Role> roles, ScopeSet scopes, Optional<
         return roles.contains(role);
     }
 
+    /**
+     * Whom work started by this request belongs to: the OAuth client when the token names one (an EHR system's
+     * integration, whichever user or service account runs it), else the token's subject.
+     */
+    public String accountable() {
+        return clientId != null && !clientId.isBlank() ? "client:" + clientId : "subject:" + subject;
+    }
+
     /** System clients (EHRs) and admins are not limited to a set of patients; everyone else is. */
     public boolean seesAllPatients() {
         return has(Role.EHR_SYSTEM) || has(Role.ADMIN);

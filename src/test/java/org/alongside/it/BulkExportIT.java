@@ -207,6 +207,31 @@ class BulkExportIT {
     }
 
     @Test
+    void aJobAndItsFilesBelongToTheClientThatKickedItOff() throws Exception {
+        String system = FhirServer.uniqueSystem();
+        Instant since = pause();
+        create(patient(system, "p"));
+        String status = kickOff("/$export?_type=Patient&_since=" + instant(since));
+        String fileUrl = awaitManifest(status).get("output").get(0).get("url").asText();
+        // another EHR integration inside the program, allowed to export for itself
+        String other = "Bearer " + FhirServer.fetchToken("role=ehr-system&scope=system%2F*.read&clientId=alongside-app");
+        HttpResponse<String> own = FhirServer.get("/$export?_type=Practitioner&_since=" + instant(Instant.now()),
+                "Prefer", "respond-async", "Authorization", other);
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
+
+        // to it, the first client's job does not exist
+        assertOutcome(FhirServer.get(status, "Authorization", other), 404);
+        assertOutcome(FhirServer.get(fileUrl, "Authorization", other), 404);
+        assertOutcome(FhirServer.send("DELETE", status, null, null, "Authorization", other), 404);
+
+        assertThat(FhirServer.get(status).statusCode()).isEqualTo(200);
+        assertThat(FhirServer.get(fileUrl).statusCode()).isEqualTo(200);
+        String ownStatus = own.headers().firstValue("Content-Location").orElseThrow();
+        assertOutcome(FhirServer.get(ownStatus), 404);
+        assertOutcome(FhirServer.send("DELETE", ownStatus, null, null, "Authorization", other), 202);
+    }
+
+    @Test
     void finishedJobsAndTheirFilesAreRemovedAfterTheRetentionTime() throws Exception {
         String system = FhirServer.uniqueSystem();
         Instant since = pause();

@@ -57,21 +57,31 @@ public class BulkExportService {
      * Queues a job whose transaction time is now. Work starts once the settle window has passed, so that every
      * write stamped before the transaction time has committed and the export misses none of them.
      */
-    public ExportJob kickOff(ExportRequest request) {
+    public ExportJob kickOff(ExportRequest request, String requester) {
         Instant transactionTime = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        ExportJob job = ExportJob.queued(UUID.randomUUID().toString(), request, transactionTime,
+        ExportJob job = ExportJob.queued(UUID.randomUUID().toString(), requester, request, transactionTime,
                 transactionTime.plusSeconds(config.changeFeedSettleSeconds()));
         jobs.create(job);
         return job;
     }
 
-    public Optional<ExportJob> find(String jobId) {
-        return validId(jobId) ? jobs.find(jobId) : Optional.empty();
+    /**
+     * The job, if {@code requester} kicked it off. Anyone else is told it does not exist: a status URL or file
+     * link that leaks (a log, a proxy) gives another client nothing.
+     */
+    public Optional<ExportJob> find(String jobId, String requester) {
+        return (validId(jobId) ? jobs.find(jobId) : Optional.<ExportJob>empty())
+                .filter(job -> job.requester() != null && job.requester().equals(requester));
     }
 
-    /** Cancels (or, when done, deletes) the job and removes its files; false when unknown. */
-    public boolean cancel(String jobId) {
-        if (!validId(jobId) || !jobs.delete(jobId)) {
+    /** Cancels (or, when done, deletes) the requester's job and removes its files; false when unknown. */
+    public boolean cancel(String jobId, String requester) {
+        return find(jobId, requester).isPresent() && remove(jobId);
+    }
+
+    /** Removes a job and its files, whoever started it (retention); false when it was gone already. */
+    boolean remove(String jobId) {
+        if (!jobs.delete(jobId)) {
             return false;
         }
         directory.deleteJob(jobId); // a worker still writing notices at its next heartbeat and removes its own files
@@ -79,8 +89,8 @@ public class BulkExportService {
     }
 
     /** The file of a completed job, when the job lists it and it is still on disk. */
-    public Optional<Path> file(String jobId, String fileName) {
-        return find(jobId).filter(job -> job.state() == ExportJob.State.COMPLETED)
+    public Optional<Path> file(String jobId, String fileName, String requester) {
+        return find(jobId, requester).filter(job -> job.state() == ExportJob.State.COMPLETED)
                 .flatMap(job -> job.files().stream().filter(f -> f.name().equals(fileName)).findFirst()
                         .map(f -> directory.file(job, f)))
                 .filter(Files::isRegularFile);

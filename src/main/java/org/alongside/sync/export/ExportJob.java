@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * An export job as stored.
  *
+ * @param requester       who kicked it off (the client, see {@code Caller#accountable}); only they may see it
  * @param transactionTime the instant whose state the export writes, fixed at kick-off
  * @param notBefore       when work may start: transactionTime plus the settle window, so every write stamped before
  *                        transactionTime has committed by then
@@ -14,7 +15,7 @@ import java.util.List;
  * @param attempt         how many times the job was claimed; each attempt writes to a directory of its own
  * @param progress        a short text for the X-Progress header
  */
-public record ExportJob(String id, State state, ExportRequest request, Instant transactionTime, Instant notBefore,
+public record ExportJob(String id, String requester, State state, ExportRequest request, Instant transactionTime, Instant notBefore,
                         Instant createdAt, String owner, Instant heartbeatAt, int attempt, String progress,
                         Instant finishedAt, String errorText, List<ExportFile> files) {
 
@@ -25,8 +26,9 @@ public record ExportJob(String id, State state, ExportRequest request, Instant t
     public enum State { QUEUED, RUNNING, COMPLETED, FAILED }
 
     /** A new job, waiting for a worker. */
-    public static ExportJob queued(String id, ExportRequest request, Instant transactionTime, Instant notBefore) {
-        return new ExportJob(id, State.QUEUED, request, transactionTime, notBefore, transactionTime, null, null, 0,
+    public static ExportJob queued(String id, String requester, ExportRequest request, Instant transactionTime,
+                                   Instant notBefore) {
+        return new ExportJob(id, requester, State.QUEUED, request, transactionTime, notBefore, transactionTime, null, null, 0,
                 "queued", null, null, List.of());
     }
 }

@@ -140,7 +140,7 @@ public class ExportWorker {
     private void removeExpired() {
         Instant now = clock.instant();
         for (String jobId : jobs.finishedBefore(now.minus(config.exportRetention()))) {
-            service.cancel(jobId);
+            service.remove(jobId);
         }
         if (now.toEpochMilli() - lastSweep > ORPHAN_SWEEP_MILLIS) {
             lastSweep = now.toEpochMilli();
