@@ -15,6 +15,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Optional;
+import org.alongside.store.FhirIds;
 import org.alongside.conformance.ProfileValidator;
 import org.alongside.conformance.ValidationResult;
 import org.alongside.store.RecordAccess;
@@ -164,7 +165,8 @@ public class ResourceTypeProvider implements IResourceProvider {
         if (header == null || header.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(versionNumber(header.trim().replaceFirst("^W/", "").replace("\"", "")));
+        return Optional.of(FhirIds.versionOfETag(header).orElseThrow(() ->
+                new InvalidRequestException("If-Match must be a version ETag such as W/\"3\", not " + header)));
     }
 
     private static long versionNumber(String version) {

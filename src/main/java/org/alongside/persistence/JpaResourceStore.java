@@ -24,7 +24,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
+import org.alongside.store.FhirIds;
 import org.alongside.index.IndexedValues;
 import org.alongside.index.SearchIndexExtractor;
 import org.alongside.persistence.index.DateIndexRow;
@@ -47,7 +47,6 @@ import org.hl7.fhir.instance.model.api.IIdType;
 @Transactional
 public class JpaResourceStore implements ResourceStore {
 
-    private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final List<String> INDEX_ENTITIES =
             List.of("TokenIndexRow", "StringIndexRow", "DateIndexRow", "ReferenceIndexRow");
 
@@ -405,7 +404,7 @@ public class JpaResourceStore implements ResourceStore {
     }
 
     private static void requireValidId(String id) {
-        if (!LOGICAL_ID.matcher(id).matches()) {
+        if (!FhirIds.isLogicalId(id)) {
             throw new InvalidRequestException("Invalid resource id '" + id + "': 1-64 characters of A-Z a-z 0-9 - .");
         }
     }

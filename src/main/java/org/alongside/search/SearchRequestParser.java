@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+import org.alongside.store.FhirIds;
 import org.alongside.search.SearchQuery.Criterion;
 import org.alongside.search.SearchQuery.DateValue;
 import org.alongside.search.SearchQuery.IdCriterion;
@@ -31,7 +31,6 @@ public final class SearchRequestParser {
 
     /** Result-shaping parameters that HAPI applies to the response, not to matching. */
     private static final Set<String> RESPONSE_PARAMS = Set.of("_format", "_pretty", "_elements", "_summary");
-    private static final Pattern LOGICAL_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     private final SearchParamRegistry registry;
     private final int defaultCount;
@@ -182,7 +181,7 @@ public final class SearchRequestParser {
                     throw unsupportedModifier(rawName);
                 }
                 for (String id : values) {
-                    if (!LOGICAL_ID.matcher(id).matches()) {
+                    if (!FhirIds.isLogicalId(id)) {
                         throw new InvalidRequestException("Invalid _id value: " + id);
                     }
                 }
@@ -323,10 +322,7 @@ public final class SearchRequestParser {
         if (reference.startsWith("http://") || reference.startsWith("https://") || reference.startsWith("urn:")) {
             return new ReferenceValue(null, null, reference);
         }
-        int history = reference.indexOf("/_history/");
-        if (history >= 0) {
-            reference = reference.substring(0, history);
-        }
+        reference = FhirIds.withoutVersion(reference);
         String[] parts = reference.split("/", -1);
         String type;
         String id;
@@ -348,7 +344,7 @@ public final class SearchRequestParser {
             throw new InvalidRequestException("Search parameter " + param.name() + " cannot point to " + type
                     + "; allowed: " + String.join(", ", param.targets()));
         }
-        if (!LOGICAL_ID.matcher(id).matches()) {
+        if (!FhirIds.isLogicalId(id)) {
             throw new InvalidRequestException("Invalid resource id in reference " + value);
         }
         return new ReferenceValue(type, id, null);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.alongside.store.FhirIds;
 import org.alongside.index.IndexedValues;
 import org.alongside.index.SearchIndexExtractor;
 import org.alongside.search.SearchParamRegistry;
@@ -74,7 +75,7 @@ public class AccessGuard {
         PatientScope base = context == ScopeSet.Context.SYSTEM || caller.seesAllPatients()
                 ? PatientScope.EVERYONE : access.reach(this::resolveReach);
         if (context == ScopeSet.Context.PATIENT) {
-            return caller.launchPatient().map(p -> base.narrowTo(stripType(p))).orElse(PatientScope.of(Set.of()));
+            return caller.launchPatient().map(p -> base.narrowTo(FhirIds.idPart(p))).orElse(PatientScope.of(Set.of()));
         }
         return base;
     }
@@ -209,14 +210,14 @@ public class AccessGuard {
 
     private static void add(Set<String> into, Reference reference) {
         if (reference != null && reference.getReference() != null) {
-            into.add(stripVersion(reference.getReference()));
+            into.add(FhirIds.withoutVersion(reference.getReference()));
         }
     }
 
     /** The caller's own references: fhirUser, and the PractitionerRoles of that Practitioner. */
     Set<String> resolveMembers(Caller caller) {
         Set<String> members = new HashSet<>();
-        caller.fhirUser().map(AccessGuard::stripVersion).ifPresent(user -> {
+        caller.fhirUser().map(FhirIds::withoutVersion).ifPresent(user -> {
             members.add(user);
             if (user.startsWith("Practitioner/")) {
                 for (PractitionerRole role : queries().all("PractitionerRole", PractitionerRole.class,
@@ -239,11 +240,11 @@ public class AccessGuard {
         for (CareTeam team : queries().all("CareTeam", CareTeam.class, "participant",
                 String.join(",", members.stream().sorted().toList()), "status", "active")) {
             boolean serving = team.getParticipant().stream().anyMatch(p -> p.getMember().getReference() != null
-                    && members.contains(stripVersion(p.getMember().getReference()))
+                    && members.contains(FhirIds.withoutVersion(p.getMember().getReference()))
                     && (!p.getPeriod().hasEnd() || p.getPeriod().getEnd().after(now)));
             String subject = team.getSubject().getReference();
             if (serving && subject != null && subject.startsWith("Patient/")) {
-                patients.add(stripType(stripVersion(subject)));
+                patients.add(FhirIds.idPart(FhirIds.withoutVersion(subject)));
             }
         }
         return PatientScope.of(patients);
@@ -264,15 +265,5 @@ public class AccessGuard {
     private static String roles(Caller caller) {
         return caller.roles().isEmpty() ? "(none)" : caller.roles().stream().map(Role::claimValue).sorted()
                 .reduce((a, b) -> a + "," + b).orElse("");
-    }
-
-    private static String stripVersion(String reference) {
-        int history = reference.indexOf("/_history/");
-        return history < 0 ? reference : reference.substring(0, history);
-    }
-
-    private static String stripType(String reference) {
-        int slash = reference.lastIndexOf('/');
-        return slash < 0 ? reference : reference.substring(slash + 1);
     }
 }

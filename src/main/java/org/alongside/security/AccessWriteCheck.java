@@ -2,6 +2,7 @@ package org.alongside.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.alongside.store.FhirIds;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.WriteCheck;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -38,7 +39,7 @@ public class AccessWriteCheck implements WriteCheck {
     private IBaseResource existing(IBaseResource resource) {
         String id = resource.getIdElement().getIdPart();
         // find(), not read(): a miss must not mark the caller's transaction for rollback
-        return id == null || !id.matches("[A-Za-z0-9\\-.]{1,64}") ? null
+        return !FhirIds.isLogicalId(id) ? null
                 : store.find(resource.fhirType(), id).orElse(null);
     }
 }

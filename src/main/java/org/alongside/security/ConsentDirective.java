@@ -58,9 +58,4 @@ public class ConsentDirective {
         return reference != null && recipient.fhirUser().map(reference::equals).orElse(false);
     }
 
-    /** The purpose of use a request declares (token claim {@code purpose_of_use}), treatment by default. */
-    static String purposeOf(Caller caller) {
-        return caller.purposeOfUse();
-    }
-
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.alongside.store.FhirIds;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
@@ -430,7 +431,7 @@ public class BundleProcessor {
     private static Optional<String> logicalIdOf(IBaseResource resource) {
         String value = resource.getIdElement().getValue();
         String id = resource.getIdElement().getIdPart();
-        if (value == null || value.startsWith("urn:") || id == null || !id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+        if (value == null || value.startsWith("urn:") || id == null || !FhirIds.isLogicalId(id)) {
             return Optional.empty();
         }
         return Optional.of(id);
@@ -441,10 +442,7 @@ public class BundleProcessor {
     }
 
     private static long parseVersion(int index, String etag) {
-        try {
-            return Long.parseLong(etag.trim().replaceFirst("^W/", "").replace("\"", ""));
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Entry " + index + ": If-Match must be a version ETag, not " + etag);
-        }
+        return FhirIds.versionOfETag(etag).orElseThrow(() ->
+                new InvalidRequestException("Entry " + index + ": If-Match must be a version ETag, not " + etag));
     }
 }

@@ -6,10 +6,6 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.alongside.testsupport.LocalServer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -99,7 +96,6 @@ public final class FhirBenchmark {
     private final int rawRows = Integer.getInteger("bench.raw.rows", 3000);
     private final String serverSchema = System.getProperty("bench.pg.schema", "alongside_bench");
     private boolean autovacuum = true;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private FhirBenchmark() {
         fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
@@ -135,7 +131,7 @@ public final class FhirBenchmark {
             String label = target.getKey();
             String fhirBase = target.getValue().replaceAll("/+$", "") + "/fhir";
             log("== " + label + " at " + fhirBase);
-            awaitReady(target.getValue().replaceAll("/+$", ""));
+            LocalServer.awaitReady(target.getValue().replaceAll("/+$", ""));
             Workload workload = new Workload(fhirBase, UUID.randomUUID().toString());
             workload.setUp();
             log("warm-up (" + warmup + " operations per phase, not counted)");
@@ -443,44 +439,9 @@ public final class FhirBenchmark {
 
     // ---- the server ----
 
-    private void awaitReady(String baseUrl) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (status(baseUrl + "/health/ready") == 200 && status(baseUrl + "/fhir/metadata") == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(1000);
-        }
-        throw new IllegalStateException("Server at " + baseUrl + " did not become ready in 240 s");
-    }
-
     /** An EHR-system token from the benchmark server's development authorization server. */
     static String devToken(String baseUrl) {
-        try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(baseUrl + "/auth/dev-token?role=ehr-system")).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"")
-                    .matcher(body);
-            if (!m.find()) {
-                throw new IllegalStateException("No development token from " + baseUrl);
-            }
-            return m.group(1);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private int status(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return LocalServer.devToken(baseUrl, "role=ehr-system");
     }
 
     private static Map<String, String> parseTargets(String text) {

@@ -4,9 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.URLEncoder;
@@ -15,8 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.alongside.testsupport.LocalServer;
 
 /**
  * The running Alongside server under test, reached over real HTTP. The base URL comes from the system
@@ -25,9 +22,6 @@ import java.util.regex.Pattern;
 public final class FhirServer {
 
     public static final FhirContext FHIR = FhirContext.forR4Cached();
-    // HTTP/1.1: the JDK client's cleartext HTTP/2 upgrade was seen to hang against a loaded server
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
 
     static {
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
@@ -37,32 +31,9 @@ public final class FhirServer {
         awaitReady(baseUrl());
     }
 
-    /** Liberty reports "started" before the application is; wait until it reports ready. */
+    /** Liberty reports "started" before the application is; waits until it reports ready. */
     public static void awaitReady(String baseUrl) {
-        long deadline = System.currentTimeMillis() + 240_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/health/ready"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                HttpResponse<String> metadata = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/fhir/metadata"))
-                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200 && metadata.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("Server at " + baseUrl + " did not become ready in 240 s");
+        LocalServer.awaitReady(baseUrl);
     }
 
     private FhirServer() {
@@ -107,7 +78,6 @@ public final class FhirServer {
     }
 
     private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
-    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     /** The EHR-system token the default client and {@link #send} use. */
     public static String systemToken() {
@@ -134,13 +104,7 @@ public final class FhirServer {
 
     /** A fresh token, never cached (e.g. one that expired {@code -expiresIn} seconds ago). */
     public static String fetchToken(String query) {
-        HttpResponse<String> response = rawSend(HttpRequest.newBuilder(URI.create(baseUrl() + "/auth/dev-token?" + query))
-                .timeout(Duration.ofSeconds(30)).GET().build());
-        Matcher m = ACCESS_TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !m.find()) {
-            throw new IllegalStateException("No development token: " + response.statusCode() + " " + response.body());
-        }
-        return m.group(1);
+        return LocalServer.devToken(baseUrl(), query);
     }
 
     private static String encode(String value) {
@@ -179,18 +143,7 @@ public final class FhirServer {
         if (!ownAuthorization) {
             builder.header("Authorization", "Bearer " + systemToken());
         }
-        return rawSend(builder.build());
-    }
-
-    private static HttpResponse<String> rawSend(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LocalServer.send(builder.build());
     }
 
     public static HttpResponse<String> get(String path, String... headers) {
