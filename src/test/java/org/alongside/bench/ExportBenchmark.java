@@ -105,8 +105,32 @@ public final class ExportBenchmark {
 
     record Figures(int loaded, double loadSeconds, long exported, int files, double exportSeconds,
                    double waitSeconds, long baselineHeap, long peakHeap, long bytes, double downloadSeconds,
-                   long bundleP50Millis, long bundleP95Millis, long changes, double feedSeconds) {
+                   long bundleP50Millis, long bundleP95Millis, long changes, double feedSeconds,
+                   List<Long> aloneMillis, Map<String, Paging> paging) {
     }
+
+    /** Paging one search to its end: the time of every page, in milliseconds. */
+    record Paging(List<Long> pageMillis, long matches) {
+        long first() {
+            return pageMillis.get(0);
+        }
+
+        long last() {
+            return pageMillis.get(pageMillis.size() - 1);
+        }
+
+        long median() {
+            List<Long> sorted = new ArrayList<>(pageMillis);
+            java.util.Collections.sort(sorted);
+            return percentile(sorted, 50);
+        }
+    }
+
+    /** Searches paged to the end after the load: keyset paging should keep the last page as fast as the first. */
+    private static final Map<String, String> PAGED_SEARCHES = Map.of(
+            "`Communication?_count=500` (no sort)", "Communication?_count=500&_total=none",
+            "`Communication?_sort=-_lastUpdated&_count=500`", "Communication?_sort=-_lastUpdated&_count=500&_total=none",
+            "`Communication?_sort=sent&_count=500`", "Communication?_sort=sent&_count=500&_total=none");
 
     /** Wall time of each transaction Bundle of the load, in milliseconds. */
     private final List<Long> bundleMillis = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -197,9 +221,63 @@ public final class ExportBenchmark {
         List<Long> sorted = new ArrayList<>(bundleMillis);
         java.util.Collections.sort(sorted);
         bundleMillis.clear();
+
+        Map<String, Paging> paging = new java.util.TreeMap<>();
+        for (Map.Entry<String, String> search : PAGED_SEARCHES.entrySet()) {
+            Paging result = page(fhirBase + "/" + search.getValue());
+            paging.put(search.getKey(), result);
+            log(String.format(Locale.ROOT, "%s: %d pages, first %d ms, median %d ms, last %d ms", search.getKey(),
+                    result.pageMillis().size(), result.first(), result.median(), result.last()));
+        }
+
+        // one client alone on a warm server: the wall time of single transactions, one after another
+        List<Long> alone = new ArrayList<>();
+        IGenericClient client = client(fhirBase);
+        String run = UUID.randomUUID().toString();
+        for (int i = 0; i < ALONE_TRANSACTIONS; i++) {
+            Bundle request = bundle(run, i, bundleSize);
+            long sent = System.nanoTime();
+            client.transaction().withBundle(request).execute();
+            alone.add((System.nanoTime() - sent) / 1_000_000);
+        }
+        java.util.Collections.sort(alone);
+        log("transactions of " + bundleSize + " entries, one client alone (ms, sorted): " + alone);
         return new Figures(loaded, loadSeconds, exported, files, exportSeconds,
                 seconds(kickOff, mayStart.isAfter(kickOff) ? mayStart : kickOff), baseline, peak, bytes,
-                downloadSeconds, percentile(sorted, 50), percentile(sorted, 95), changes, feedSeconds);
+                downloadSeconds, percentile(sorted, 50), percentile(sorted, 95), changes, feedSeconds, alone, paging);
+    }
+
+    private static final int ALONE_TRANSACTIONS = 10;
+
+    private IGenericClient client(String fhirBase) {
+        IGenericClient client = fhir.newRestfulGenericClient(fhirBase);
+        client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token));
+        client.setEncoding(EncodingEnum.JSON);
+        return client;
+    }
+
+    /** Follows a search's next links to the end, timing each page. */
+    private Paging page(String first) throws IOException, InterruptedException {
+        List<Long> millis = new ArrayList<>();
+        long matches = 0;
+        String next = first;
+        while (next != null) {
+            long sent = System.nanoTime();
+            HttpResponse<String> page = get(next);
+            millis.add((System.nanoTime() - sent) / 1_000_000);
+            if (page.statusCode() != 200) {
+                throw new IllegalStateException("search answered " + page.statusCode() + ": " + page.body());
+            }
+            JsonNode bundle = json.readTree(page.body());
+            matches += bundle.has("entry") ? bundle.get("entry").size() : 0;
+            next = null;
+            for (JsonNode link : bundle.get("link")) {
+                if ("next".equals(link.get("relation").asText())) {
+                    next = link.get("url").asText();
+                }
+            }
+        }
+        return new Paging(millis, matches);
     }
 
     /** Transaction Bundles from several clients: per ten resources one Patient, six Communications, three Goals. */
@@ -212,9 +290,7 @@ public final class ExportBenchmark {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             workers.add(new Thread(() -> {
-                IGenericClient client = fhir.newRestfulGenericClient(fhirBase);
-                client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token));
-                client.setEncoding(EncodingEnum.JSON);
+                IGenericClient client = client(fhirBase);
                 for (int b = next.getAndIncrement(); b < bundles; b = next.getAndIncrement()) {
                     int size = Math.min(bundleSize, resources - b * bundleSize);
                     try {
@@ -312,6 +388,19 @@ public final class ExportBenchmark {
         results.forEach((label, f) -> md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.0f |\n",
                 label, f.bundleP50Millis(), f.bundleP95Millis(), f.changes(), f.feedSeconds(),
                 f.changes() / f.feedSeconds())));
+        md.append("\nA transaction Bundle of ").append(bundleSize).append(" entries (the same mix) from one client alone,")
+                .append(" after the load and the export, ").append(ALONE_TRANSACTIONS).append(" one after another:\n\n")
+                .append("| Server | Fastest (ms) | Median (ms) | Slowest (ms) |\n|---|---:|---:|---:|\n");
+        results.forEach((label, f) -> md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d |\n", label,
+                f.aloneMillis().get(0), percentile(f.aloneMillis(), 50),
+                f.aloneMillis().get(f.aloneMillis().size() - 1))));
+        md.append("\nSearch pages followed to the end through their `next` links (keyset cursors) over the loaded data;")
+                .append(" each page is one HTTP request timed at the client:\n\n")
+                .append("| Server | Search | Matches | Pages | First page (ms) | Median page (ms) | Last page (ms) |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|\n");
+        results.forEach((label, f) -> f.paging().forEach((search, p) -> md.append(String.format(Locale.ROOT,
+                "| %s | %s | %d | %d | %d | %d | %d |\n", label, search, p.matches(), p.pageMillis().size(), p.first(),
+                p.median(), p.last()))));
         return md.toString();
     }
 
