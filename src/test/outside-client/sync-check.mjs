@@ -554,9 +554,15 @@ async function checkSearches() {
 // ---------------------------------------------------------------------------------------------------------
 // OUT (b): history and the change feed
 
-function mineByVersion(entries, label) {
+function mineByVersion(entries, label, order) {
   const seen = new Map(); // Type/id -> versions in the order seen
   const refs = byRef();
+  const times = entries.map((e) => Date.parse(e.response?.lastModified));
+  times.forEach((t, i) => {
+    check(!Number.isNaN(t), `${label}: entry ${i} has no response.lastModified`);
+    check(i === 0 || (order === 'asc' ? times[i - 1] <= t : times[i - 1] >= t),
+      `${label}: entry ${i} (${entries[i].fullUrl}) is out of ${order === 'asc' ? 'oldest' : 'newest'}-first order`);
+  });
   for (const entry of entries) {
     const m = /([A-Za-z]+)\/([A-Za-z0-9\-.]+)$/.exec(entry.fullUrl || '') ;
     const ref = entry.resource ? `${entry.resource.resourceType}/${entry.resource.id}` : m && `${m[1]}/${m[2]}`;
@@ -607,7 +613,7 @@ async function checkHistory(since) {
     check(pages <= 5000, 'system history: more than 5000 pages');
     bundle = await call(`system history page ${pages + 1}`, client.nextPage({ bundle }));
   }
-  const seen = mineByVersion(entries, 'system history');
+  const seen = mineByVersion(entries, 'system history', 'desc');
   const missing = checkAllVersions(seen, 'system history', 'desc');
   check(missing.length === 0, `system history since ${since}: ${missing.length} records not as written: ${missing.slice(0, 5).join('; ')}`);
   return { pages, entries: [...seen.values()].reduce((n, v) => n + v.length, 0) };
@@ -638,7 +644,7 @@ async function checkChangeFeed(since) {
       continue;
     }
     check(!next, `change feed page ${pages} is empty but has a next link`);
-    const seen = mineByVersion(entries, 'change feed');
+    const seen = mineByVersion(entries, 'change feed', 'asc');
     const missing = checkAllVersions(seen, 'change feed', 'asc');
     if (missing.length === 0) {
       return { pages, polls, entries: [...seen.values()].reduce((n, v) => n + v.length, 0) };
@@ -656,7 +662,10 @@ async function checkChangeFeed(since) {
 /** fhir-kit-client parses every body as JSON; an NDJSON file of several lines is not, and arrives in its error. */
 async function ndjson(from, url) {
   try {
+    // a file of one line is JSON
     const single = await from.request(url, { options: { headers: { accept: 'application/fhir+ndjson' } } });
+    const type = http(single).headers.get('content-type') || '';
+    check(type.startsWith('application/fhir+ndjson'), `${url}: Content-Type ${type}`);
     return Object.keys(single).length === 0 ? [] : [single];
   } catch (error) {
     if (error?.response?.status === 200 && typeof error.response.data === 'string') {
@@ -698,6 +707,10 @@ async function checkExport(since, types) {
   check(Array.isArray(manifest.output), '$export manifest has no output');
   check(Array.isArray(manifest.error) && manifest.error.length === 0, `$export manifest lists errors: ${JSON.stringify(manifest.error)}`);
   check(typeof manifest.transactionTime === 'string', '$export manifest has no transactionTime');
+  if (manifest.requiresAccessToken && manifest.output.length > 0) {
+    const refused = await anonymous.request(manifest.output[0].url).then((r) => http(r).status, (e) => e?.response?.status);
+    check(refused === 401, `${manifest.output[0].url} without a token answered ${refused}, the manifest requires one`);
+  }
   const exported = new Map(); // Type/id -> resource
   for (const file of manifest.output) {
     check(types.includes(file.type), `$export wrote a file of type ${file.type}, not asked for`);
