@@ -8,8 +8,9 @@
 // IN:  one transaction Bundle with urn:uuid references (patients with their care plan, peer support team,
 //      referral, recovery goals, peer sessions and encouragement; the peer specialists, supervisor, clinician and
 //      clinic), a round of conditional updates and creates, and a second transaction that updates some records.
-// OUT: paged searches (small _count, next links; also with _sort), system history and the change feed from a
-//      time taken before the push, and a Bulk Data $export; each is checked against what was sent.
+// OUT: paged searches (small _count, next links; also sorted, and with _include/_revinclude), system history and
+//      the change feed from a time taken before the push, and a Bulk Data $export; each is checked against what
+//      was sent.
 //
 // Prints one line of JSON (the summary) on stdout and exits 0, or prints what did not match on stderr and
 // exits 1. Optional: RUN_ID (default: random), PATIENTS (default 20), WAIT_SECONDS (how long to wait for the
@@ -493,6 +494,7 @@ async function updateTransaction() {
 async function searchAll(type, params, label) {
   let bundle = await call(`search ${label}`, client.search({ resourceType: type, searchParams: params }));
   const resources = [];
+  const included = [];
   let pages = 0;
   const total = bundle.total;
   while (bundle) {
@@ -501,6 +503,7 @@ async function searchAll(type, params, label) {
     const matches = (bundle.entry || []).filter((e) => (e.search?.mode || 'match') === 'match');
     check(matches.length <= params._count, `search ${label}: page ${pages} has ${matches.length} entries for _count=${params._count}`);
     resources.push(...matches.map((e) => e.resource));
+    included.push(...(bundle.entry || []).filter((e) => e.search?.mode === 'include').map((e) => e.resource));
     check(pages <= 1000, `search ${label}: more than 1000 pages`);
     const next = bundle.link?.find((l) => l.relation === 'next');
     if (next && (bundle.entry || []).length === 0) {
@@ -511,15 +514,26 @@ async function searchAll(type, params, label) {
   if (total !== undefined) {
     check(total === resources.length, `search ${label}: total ${total}, but the pages held ${resources.length}`);
   }
-  return { resources, pages };
+  return { resources, included, pages };
 }
+
+// A sort on a value many resources share: the server pages sorted searches by offset, so the order within ties
+// must be the same from page to page, or pages repeat and skip resources.
+const TIED_SORT = {
+  CarePlan: 'status', CareTeam: 'status', Communication: 'status', Encounter: 'status', ServiceRequest: 'status',
+  Goal: 'lifecycle-status', Patient: 'gender', Practitioner: 'active', PractitionerRole: 'active', Organization: 'active',
+};
+const TIED_VALUE = {
+  CarePlan: (r) => r.status, CareTeam: (r) => r.status, Communication: (r) => r.status, Encounter: (r) => r.status,
+  ServiceRequest: (r) => r.status, Goal: (r) => r.lifecycleStatus, Patient: (r) => r.gender,
+};
 
 async function checkSearches() {
   const types = [...new Set([...records.values()].map((r) => r.type))].sort();
   const stats = { pages: 0, sortedPages: 0, found: {} };
   for (const type of types) {
     const expected = [...records.values()].filter((r) => r.type === type);
-    for (const sort of [null, '_id', '-_lastUpdated']) {
+    for (const sort of [null, '_id', '-_lastUpdated', TIED_SORT[type]]) {
       const params = { identifier: RUN_TOKEN, _count: PAGE, ...(sort ? { _sort: sort } : {}) };
       const label = `${type}?${new URLSearchParams(params)}`;
       const { resources, pages } = await searchAll(type, params, label);
@@ -536,6 +550,12 @@ async function checkSearches() {
         const sorted = [...ids].sort();
         check(JSON.stringify(sorted) === JSON.stringify(ids), `search ${label}: not in _id order`);
       }
+      if (sort === TIED_SORT[type] && TIED_VALUE[type]) {
+        const values = resources.map(TIED_VALUE[type]);
+        // resources without a value come last (fhir-api.md, Sorting)
+        const inOrder = (a, b) => b === undefined || (a !== undefined && a <= b);
+        check(values.every((v, i) => i === 0 || inOrder(values[i - 1], v)), `search ${label}: not in ${sort} order: ${values}`);
+      }
       if (sort === '-_lastUpdated') {
         const times = resources.map((r) => Date.parse(r.meta.lastUpdated));
         check(times.every((t, i) => i === 0 || times[i - 1] >= t), `search ${label}: not newest first`);
@@ -548,6 +568,21 @@ async function checkSearches() {
       }
     }
   }
+  // connected records in one read, as an initial load does (sync.md): plans with their teams and referrals
+  const params = { identifier: RUN_TOKEN, _count: PAGE, _include: 'CarePlan:care-team', _revinclude: 'ServiceRequest:based-on' };
+  const label = `CarePlan?${new URLSearchParams(params)}`;
+  const { resources, included, pages } = await searchAll('CarePlan', params, label);
+  const plans = [...records.values()].filter((r) => r.type === 'CarePlan');
+  check(resources.length === plans.length, `search ${label}: ${resources.length} plans, sent ${plans.length}`);
+  for (const [type, suffix] of [['CareTeam', '-team'], ['ServiceRequest', '-referral']]) {
+    const want = plans.map((p) => records.get(p.key.replace(/-plan$/, suffix)));
+    const got = new Set(included.filter((r) => r.resourceType === type).map((r) => r.id));
+    const missing = want.filter((r) => !got.has(r.id)).map((r) => r.key);
+    check(missing.length === 0, `search ${label}: ${missing.length} ${type}s not included: ${missing.slice(0, 5).join(', ')}`);
+  }
+  included.filter((r) => recordOf(r)).forEach((r) => checkResource(r, `search ${label} (included)`));
+  stats.includePages = pages;
+  stats.included = included.length;
   return stats;
 }
 
@@ -772,7 +807,8 @@ async function main() {
     updated: [...records.values()].filter((r) => r.version > 1).length,
     transactionEntries: [pushed, updateEntries],
     conditional,
-    search: { pageSize: PAGE, pages: search.pages, sortedPages: search.sortedPages, found: search.found },
+    search: { pageSize: PAGE, pages: search.pages, sortedPages: search.sortedPages, found: search.found,
+      includePages: search.includePages, included: search.included },
     history: { pages: history.pages, versions: history.entries },
     changeFeed: { pages: feed.pages, polls: feed.polls, versions: feed.entries },
     export: exported,

@@ -70,13 +70,16 @@ class OutsideClientSyncIT {
         assertThat(summary.get("conditional").toString())
                 .isEqualTo("{\"created\":1,\"updated\":1,\"unchanged\":1,\"existing\":1}");
 
-        // (a) paged searches at 7 a page found every record of every type, unsorted and sorted
+        // (a) paged searches at 7 a page found every record of every type, unsorted and in three sort orders
         JsonNode search = summary.get("search");
         assertThat(search.get("pageSize").asInt()).isEqualTo(7);
         assertThat(counts(search.get("found"))).isEqualTo(sent);
         int minPages = sent.values().stream().mapToInt(n -> (n + 6) / 7).sum();
         assertThat(search.get("pages").asInt()).isGreaterThanOrEqualTo(minPages);
-        assertThat(search.get("sortedPages").asInt()).isGreaterThanOrEqualTo(2 * minPages);
+        assertThat(search.get("sortedPages").asInt()).isGreaterThanOrEqualTo(3 * minPages); // _id, -_lastUpdated, tied
+        // plans with their teams (_include) and referrals (_revinclude), page by page
+        assertThat(search.get("includePages").asInt()).isGreaterThanOrEqualTo((PATIENTS + 6) / 7);
+        assertThat(search.get("included").asInt()).isEqualTo(2 * PATIENTS);
         // (b) history and change feed since before the push: every version written, each once
         int versionPages = (resources + updated + 6) / 7;
         assertThat(summary.get("history").get("versions").asInt()).isEqualTo(resources + updated);
