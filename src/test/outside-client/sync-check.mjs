@@ -517,8 +517,8 @@ async function searchAll(type, params, label) {
   return { resources, included, pages };
 }
 
-// A sort on a value many resources share: the server pages sorted searches by offset, so the order within ties
-// must be the same from page to page, or pages repeat and skip resources.
+// A sort on a value many resources share: each page starts beside the last row of the one before (keyset
+// cursors), so ties must be broken the same way on every page, or pages repeat and skip resources.
 const TIED_SORT = {
   CarePlan: 'status', CareTeam: 'status', Communication: 'status', Encounter: 'status', ServiceRequest: 'status',
   Goal: 'lifecycle-status', Patient: 'gender', Practitioner: 'active', PractitionerRole: 'active', Organization: 'active',

@@ -236,20 +236,19 @@ final class SearchSql {
 
     /** The value a match is sorted by for one key: for multi-valued parameters the lowest (highest if descending). */
     private String sortValue(SortKey key) {
-        switch (key.param()) {
-            case "_id":
-                return "r.res_id";
-            case "_lastUpdated":
-                return "r.last_updated";
-            default:
+        return switch (key.param()) {
+            case "_id" -> "r.res_id";
+            case "_lastUpdated" -> "r.last_updated";
+            default -> {
                 String column = switch (key.type()) {
                     case STRING -> "value_norm";
                     case DATE -> key.descending() ? "high_ts" : "low_ts";
                     default -> "code";
                 };
-                return "(SELECT " + (key.descending() ? "MAX" : "MIN") + "(s." + column + ") FROM " + table(key.type())
+                yield "(SELECT " + (key.descending() ? "MAX" : "MIN") + "(s." + column + ") FROM " + table(key.type())
                         + " s WHERE s.res_pk = r.pk AND s.param = " + bind(key.param()) + ")";
-        }
+            }
+        };
     }
 
     /**

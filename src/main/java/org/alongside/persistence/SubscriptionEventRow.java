@@ -9,9 +9,12 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import org.alongside.sync.subscription.PendingEvent;
+import org.hibernate.annotations.Immutable;
 
 /** One undelivered notification in the outbox. Holds references only: the content is read from res_version. */
 @Entity
+// insert-only: Hibernate keeps it read-only after the insert, so flushes skip dirty-checking it
+@Immutable
 @Table(name = "sub_event")
 public class SubscriptionEventRow {
 

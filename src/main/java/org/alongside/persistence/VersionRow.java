@@ -8,9 +8,12 @@ import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.Immutable;
 
 /** One version of a resource, immutable once written. A deletion is a version without content. */
 @Entity
+// insert-only: Hibernate keeps it read-only after the insert, so flushes skip dirty-checking it
+@Immutable
 @Table(name = "res_version")
 public class VersionRow {
 

@@ -8,9 +8,12 @@ import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.Immutable;
 
 /** One audit event as stored: the FHIR AuditEvent's JSON plus the columns it is searched by. Never updated. */
 @Entity
+// insert-only: Hibernate keeps it read-only after the insert, so flushes skip dirty-checking it
+@Immutable
 @Table(name = "audit_event")
 public class AuditEventRow {
 

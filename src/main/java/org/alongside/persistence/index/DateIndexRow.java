@@ -4,9 +4,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import org.hibernate.annotations.Immutable;
 
 /** Date index entry: the span [low, high) a date, period or timing covers. */
 @Entity
+// insert-only: Hibernate keeps it read-only after the insert, so flushes skip dirty-checking it
+@Immutable
 @Table(name = "idx_date")
 public class DateIndexRow extends IndexRow {
 

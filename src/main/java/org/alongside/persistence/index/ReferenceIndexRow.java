@@ -3,9 +3,12 @@ package org.alongside.persistence.index;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.Immutable;
 
 /** Reference index entry: local type/id, or an absolute or canonical URL. */
 @Entity
+// insert-only: Hibernate keeps it read-only after the insert, so flushes skip dirty-checking it
+@Immutable
 @Table(name = "idx_reference")
 public class ReferenceIndexRow extends IndexRow {
 
