@@ -60,17 +60,14 @@ final class SearchSql {
         SearchSql sql = new SearchSql().filter(query);
         List<SortKey> sort = query.sort();
         StringBuilder columns = new StringBuilder("r.pk, r.content");
-        StringBuilder from = new StringBuilder("res r");
-        List<String> values = new ArrayList<>();
         for (int i = 0; i < sort.size(); i++) {
-            values.add(sql.sortValue(sort.get(i), query.resourceType(), i, from));
-            columns.append(", ").append(values.get(i)).append(" AS s").append(i);
+            columns.append(", ").append(sql.sortValue(sort.get(i))).append(" AS s").append(i);
         }
         PageCursor cursor = query.cursor();
         boolean backward = cursor != null && cursor.backward();
         if (cursor != null) {
-            // a plain condition on the row: an index on the key or time can serve the seek
-            sql.where.append(" AND ").append(sql.beyond(sort, values, cursor));
+            // no derived table: the seek stays a condition on res, so an index on the key or time can serve it
+            sql.where.append(" AND ").append(sql.beyond(sort, cursor));
         }
         StringBuilder order = new StringBuilder(" ORDER BY ");
         for (int i = 0; i < sort.size(); i++) {
@@ -80,8 +77,7 @@ final class SearchSql {
                     .append(backward ? " NULLS FIRST" : " NULLS LAST").append(", ");
         }
         order.append("r.pk").append(backward ? " DESC" : " ASC");
-        return new Statement("SELECT " + columns + " FROM " + from + " WHERE " + sql.where + order,
-                List.copyOf(sql.params));
+        return new Statement("SELECT " + columns + " FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
     }
 
     static Statement count(SearchQuery query) {
@@ -238,13 +234,8 @@ final class SearchSql {
         };
     }
 
-    /**
-     * The value a match is sorted by for key {@code i}: a column of the row, or for an indexed parameter the lowest
-     * (highest if descending) of its index values, from one aggregate over that parameter's index rows joined to
-     * the row ({@code k0}, {@code k1}... added to {@code from}), so each match's value is computed once per query
-     * and the seek and the order refer to it by name.
-     */
-    private String sortValue(SortKey key, String resourceType, int i, StringBuilder from) {
+    /** The value a match is sorted by for one key: for multi-valued parameters the lowest (highest if descending). */
+    private String sortValue(SortKey key) {
         return switch (key.param()) {
             case "_id" -> "r.res_id";
             case "_lastUpdated" -> "r.last_updated";
@@ -254,13 +245,8 @@ final class SearchSql {
                     case DATE -> key.descending() ? "high_ts" : "low_ts";
                     default -> "code";
                 };
-                String alias = "k" + i;
-                from.append(" LEFT JOIN (SELECT s.res_pk, ").append(key.descending() ? "MAX" : "MIN").append("(s.")
-                        .append(column).append(") AS v FROM ").append(table(key.type())).append(" s WHERE s.res_type = ")
-                        .append(bind(resourceType)).append(" AND s.param = ")
-                        .append(bind(key.param())).append(" GROUP BY s.res_pk) ").append(alias).append(" ON ")
-                        .append(alias).append(".res_pk = r.pk");
-                yield alias + ".v";
+                yield "(SELECT " + (key.descending() ? "MAX" : "MIN") + "(s." + column + ") FROM " + table(key.type())
+                        + " s WHERE s.res_pk = r.pk AND s.param = " + bind(key.param()) + ")";
             }
         };
     }
@@ -268,22 +254,22 @@ final class SearchSql {
     /**
      * Rows strictly beyond the cursor's row in the page order (sort keys with nulls last, then the key), after it
      * or before it: the row-value comparison (s0, s1, ..., pk) &gt; (v0, v1, ..., key) spelled out, since each key
-     * has its own direction and nulls. {@code values} are the sort value expressions.
+     * has its own direction and nulls.
      */
-    private String beyond(List<SortKey> sort, List<String> values, PageCursor cursor) {
+    private String beyond(List<SortKey> sort, PageCursor cursor) {
         List<String> anyOf = new ArrayList<>();
         for (int i = 0; i <= sort.size(); i++) {
             StringBuilder disjunct = new StringBuilder("(");
-            // equal on every key before i (each use binds its own parameter: a placeholder is used once)
+            // equal on every key before i (each use binds its own parameters: a placeholder is used once)
             for (int j = 0; j < i; j++) {
                 Object value = cursor.values().get(j);
-                disjunct.append(values.get(j)).append(value == null ? " IS NULL" : " = " + bind(value)).append(" AND ");
+                disjunct.append(sortValue(sort.get(j)))
+                        .append(value == null ? " IS NULL" : " = " + bind(value)).append(" AND ");
             }
             if (i == sort.size()) {
                 disjunct.append("r.pk ").append(cursor.backward() ? "<" : ">").append(' ').append(bind(cursor.key()));
             } else {
-                String past = pastValue(values.get(i), sort.get(i).descending(), cursor.values().get(i),
-                        cursor.backward());
+                String past = pastValue(sort.get(i), cursor.values().get(i), cursor.backward());
                 if (past == null) {
                     continue;
                 }
@@ -294,15 +280,15 @@ final class SearchSql {
         return "(" + String.join(" OR ", anyOf) + ")";
     }
 
-    /** The values of {@code column} past {@code value} in one key's order (nulls last), or null when there are none. */
-    private String pastValue(String column, boolean descending, Object value, boolean backward) {
+    /** A key's values past {@code value} in that key's order (nulls last), or null when there are none. */
+    private String pastValue(SortKey key, Object value, boolean backward) {
         if (value == null) {
             // nothing sorts after null; everything else sorts before it
-            return backward ? column + " IS NOT NULL" : null;
+            return backward ? sortValue(key) + " IS NOT NULL" : null;
         }
-        boolean greater = descending == backward;
-        String compared = column + (greater ? " > " : " < ") + bind(value);
-        return backward ? compared : "(" + compared + " OR " + column + " IS NULL)";
+        boolean greater = key.descending() == backward;
+        String compared = sortValue(key) + (greater ? " > " : " < ") + bind(value);
+        return backward ? compared : "(" + compared + " OR " + sortValue(key) + " IS NULL)";
     }
 
     private static String table(SearchParamType type) {
