@@ -199,23 +199,9 @@ public final class ExportBenchmark {
 
         // an EHR catching up: page the change feed through every change of the load, 1000 per page
         Instant feedStart = Instant.now();
-        long changes = 0;
-        String next = fhirBase + "/_history?_sort=_lastUpdated&_count=1000&_since="
-                + java.net.URLEncoder.encode(loadStart.minusSeconds(1).toString(), java.nio.charset.StandardCharsets.UTF_8);
-        while (next != null) {
-            HttpResponse<String> page = get(next);
-            if (page.statusCode() != 200) {
-                throw new IllegalStateException("change feed answered " + page.statusCode() + ": " + page.body());
-            }
-            JsonNode bundle = json.readTree(page.body());
-            changes += bundle.has("entry") ? bundle.get("entry").size() : 0;
-            next = null;
-            for (JsonNode link : bundle.get("link")) {
-                if ("next".equals(link.get("relation").asText())) {
-                    next = link.get("url").asText();
-                }
-            }
-        }
+        long changes = page(fhirBase + "/_history?_sort=_lastUpdated&_count=1000&_since="
+                + java.net.URLEncoder.encode(loadStart.minusSeconds(1).toString(), java.nio.charset.StandardCharsets.UTF_8))
+                .matches();
         double feedSeconds = seconds(feedStart, Instant.now());
         log(String.format(Locale.ROOT, "paged %d changes through the change feed in %.1f s", changes, feedSeconds));
         List<Long> sorted = new ArrayList<>(bundleMillis);
@@ -256,7 +242,7 @@ public final class ExportBenchmark {
         return client;
     }
 
-    /** Follows a search's next links to the end, timing each page. */
+    /** Follows a search's (or the change feed's) next links to the end, timing each page. */
     private Paging page(String first) throws IOException, InterruptedException {
         List<Long> millis = new ArrayList<>();
         long matches = 0;
@@ -266,7 +252,7 @@ public final class ExportBenchmark {
             HttpResponse<String> page = get(next);
             millis.add((System.nanoTime() - sent) / 1_000_000);
             if (page.statusCode() != 200) {
-                throw new IllegalStateException("search answered " + page.statusCode() + ": " + page.body());
+                throw new IllegalStateException(next + " answered " + page.statusCode() + ": " + page.body());
             }
             JsonNode bundle = json.readTree(page.body());
             matches += bundle.has("entry") ? bundle.get("entry").size() : 0;
