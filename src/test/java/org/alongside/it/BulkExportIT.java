@@ -191,12 +191,9 @@ class BulkExportIT {
 
     @Test
     void deleteOfACompletedJobRemovesItsFiles() throws Exception {
-        String system = FhirServer.uniqueSystem();
-        Instant since = pause();
-        create(patient(system, "p"));
-        String status = kickOff("/$export?_type=Patient&_since=" + instant(since));
-        JsonNode manifest = awaitManifest(status);
-        String fileUrl = manifest.get("output").get(0).get("url").asText();
+        CompletedExport export = completedExportOfOnePatient();
+        String status = export.status();
+        String fileUrl = export.fileUrl();
         assertThat(FhirServer.get(fileUrl).statusCode()).isEqualTo(200);
 
         assertOutcome(FhirServer.send("DELETE", status, null, null), 202);
@@ -208,11 +205,9 @@ class BulkExportIT {
 
     @Test
     void aJobAndItsFilesBelongToTheClientThatKickedItOff() throws Exception {
-        String system = FhirServer.uniqueSystem();
-        Instant since = pause();
-        create(patient(system, "p"));
-        String status = kickOff("/$export?_type=Patient&_since=" + instant(since));
-        String fileUrl = awaitManifest(status).get("output").get(0).get("url").asText();
+        CompletedExport export = completedExportOfOnePatient();
+        String status = export.status();
+        String fileUrl = export.fileUrl();
         // another EHR integration inside the program, allowed to export for itself
         String other = "Bearer " + FhirServer.fetchToken("role=ehr-system&scope=system%2F*.read&clientId=alongside-app");
         HttpResponse<String> own = FhirServer.get("/$export?_type=Practitioner&_since=" + instant(Instant.now()),
@@ -233,12 +228,9 @@ class BulkExportIT {
 
     @Test
     void finishedJobsAndTheirFilesAreRemovedAfterTheRetentionTime() throws Exception {
-        String system = FhirServer.uniqueSystem();
-        Instant since = pause();
-        create(patient(system, "p"));
-        String status = kickOff("/$export?_type=Patient&_since=" + instant(since));
-        JsonNode manifest = awaitManifest(status);
-        String fileUrl = manifest.get("output").get(0).get("url").asText();
+        CompletedExport export = completedExportOfOnePatient();
+        String status = export.status();
+        String fileUrl = export.fileUrl();
         exportDirectory().ifPresent(dir -> assertThat(dir.resolve(jobId(status))).isDirectory());
 
         long deadline = System.currentTimeMillis() + (RETENTION_SECONDS + 30) * 1000L;
@@ -297,6 +289,18 @@ class BulkExportIT {
     }
 
     // ---- helpers ----
+
+    /** The status URL of a finished export and the URL of its one file. */
+    private record CompletedExport(String status, String fileUrl) {
+    }
+
+    /** Exports the Patients written since a moment ago (one, just created) and waits for the manifest. */
+    private CompletedExport completedExportOfOnePatient() throws Exception {
+        Instant since = pause();
+        create(patient(FhirServer.uniqueSystem(), "p"));
+        String status = kickOff("/$export?_type=Patient&_since=" + instant(since));
+        return new CompletedExport(status, awaitManifest(status).get("output").get(0).get("url").asText());
+    }
 
     private String kickOff(String path) {
         return kickOffWith(path, "respond-async");
