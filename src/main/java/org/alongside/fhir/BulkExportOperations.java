@@ -71,8 +71,8 @@ public class BulkExportOperations {
             if (!exports.cancel(jobId, requester())) {
                 throw new ResourceNotFoundException("No export job " + jobId);
             }
-            writeOutcome(request.getServletResponse(), 202, OperationOutcome.IssueSeverity.INFORMATION,
-                    OperationOutcome.IssueType.INFORMATIONAL, "Export job " + jobId + " cancelled; its files are removed");
+            writeOutcome(request.getServletResponse(), 202,
+                    OperationOutcomes.information("Export job " + jobId + " cancelled; its files are removed"));
             return;
         }
         ExportJob job = exports.find(jobId, requester()).orElseThrow(() -> new ResourceNotFoundException("No export job " + jobId
@@ -85,8 +85,8 @@ public class BulkExportOperations {
                         .format(exports.expiresAt(job).atOffset(ZoneOffset.UTC)));
                 write(response, "application/json", Manifest.json(job, request.getFhirServerBase()));
             }
-            case FAILED -> writeOutcome(response, 500, OperationOutcome.IssueSeverity.ERROR,
-                    OperationOutcome.IssueType.EXCEPTION, job.errorText());
+            case FAILED -> writeOutcome(response, 500,
+                    OperationOutcomes.error(OperationOutcome.IssueType.EXCEPTION, job.errorText()));
             default -> {
                 response.setStatus(202);
                 response.setHeader("X-Progress", progress(job));
@@ -126,9 +126,8 @@ public class BulkExportOperations {
         ExportJob job = exports.kickOff(parsed, requester());
         HttpServletResponse response = request.getServletResponse();
         response.setHeader("Content-Location", ExportUrls.status(request.getFhirServerBase(), job.id()));
-        writeOutcome(response, 202, OperationOutcome.IssueSeverity.INFORMATION,
-                OperationOutcome.IssueType.INFORMATIONAL, "Export job " + job.id() + " accepted; poll the"
-                        + " Content-Location for its status");
+        writeOutcome(response, 202, OperationOutcomes.information("Export job " + job.id() + " accepted; poll the"
+                + " Content-Location for its status"));
     }
 
     /** Who is asking: jobs, their status and files belong to the client that kicked them off. */
@@ -163,10 +162,7 @@ public class BulkExportOperations {
         return Math.max(RETRY_AFTER_SECONDS, Math.min(untilStart + 1, 60));
     }
 
-    private void writeOutcome(HttpServletResponse response, int status, OperationOutcome.IssueSeverity severity,
-                              OperationOutcome.IssueType type, String text) {
-        OperationOutcome outcome = new OperationOutcome();
-        outcome.addIssue().setSeverity(severity).setCode(type).setDiagnostics(text);
+    private void writeOutcome(HttpServletResponse response, int status, OperationOutcome outcome) {
         response.setStatus(status);
         write(response, "application/fhir+json", fhirContext.newJsonParser().encodeResourceToString(outcome));
     }

@@ -11,11 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
-import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
-import org.alongside.store.SearchPage;
-import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.alongside.store.StoreQueries;
 import org.hl7.fhir.r4.model.Subscription;
 
 /**
@@ -70,26 +68,16 @@ public class ActiveSubscriptions {
 
     private Snapshot load(long generation) {
         Map<String, List<SubscriptionSpec>> byType = new HashMap<>();
-        SearchQuery first = parser.parse(SubscriptionSpecs.SUBSCRIPTION,
-                Map.of("status", List.of("active,error"), "_count", List.of("500"), "_total", List.of("none")),
-                null, false);
-        SearchQuery query = first;
-        while (true) {
-            SearchPage page = store.search(query);
-            for (IBaseResource resource : page.resources()) {
-                try {
-                    SubscriptionSpec spec = specs.parse((Subscription) resource);
-                    byType.computeIfAbsent(spec.criteria().resourceType(), t -> new ArrayList<>()).add(spec);
-                } catch (BaseServerResponseException e) {
-                    // stored before a configuration change (type removed, host no longer allowed): skip it
-                    LOG.warning("Subscription " + resource.getIdElement().getIdPart() + " is not usable and records"
-                            + " no events: " + e.getMessage());
-                }
+        for (Subscription subscription : new StoreQueries(store, parser).all(SubscriptionSpecs.SUBSCRIPTION,
+                Subscription.class, "status", "active,error")) {
+            try {
+                SubscriptionSpec spec = specs.parse(subscription);
+                byType.computeIfAbsent(spec.criteria().resourceType(), t -> new ArrayList<>()).add(spec);
+            } catch (BaseServerResponseException e) {
+                // stored before a configuration change (type removed, host no longer allowed): skip it
+                LOG.warning("Subscription " + subscription.getIdElement().getIdPart() + " is not usable and records"
+                        + " no events: " + e.getMessage());
             }
-            if (!page.hasMore()) {
-                break;
-            }
-            query = first.at(page.next());
         }
         byType.replaceAll((type, list) -> list.stream().sorted(Comparator.comparing(SubscriptionSpec::id)).toList());
         return new Snapshot(generation, Map.copyOf(byType));
