@@ -31,6 +31,10 @@ public class AuditInterceptor {
         notes.action = action(operation);
         notes.resourceType = request.getResourceName();
         notes.operation = request.getOperation();
+        notes.perInteraction = operation == RestOperationTypeEnum.TRANSACTION
+                || operation == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE
+                || operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
+                || operation == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER;
         if (request.getId() != null && request.getId().hasIdPart() && request.getResourceName() != null) {
             notes.references.add(request.getResourceName() + "/" + request.getId().getIdPart());
             if ("Patient".equals(request.getResourceName())) {
@@ -77,6 +81,15 @@ public class AuditInterceptor {
             notes.references.add(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
         }
         notes.patients.addAll(guard.patientsOf(resource));
+    }
+
+    static String action(String interaction) {
+        return switch (interaction) {
+            case "create" -> "C";
+            case "update" -> "U";
+            case "delete" -> "D";
+            default -> "R"; // reads, searches, history, and what an operation returns
+        };
     }
 
     private static String action(RestOperationTypeEnum operation) {

@@ -23,6 +23,25 @@ public final class AuditNotes {
     final Set<String> patients = new LinkedHashSet<>();
     /** Events already recorded inside committed write transactions. */
     int recordedInTransactions;
+    /** A Bundle or an operation: each interaction inside it is an event of its own (see {@link #entries}). */
+    boolean perInteraction;
+    /** The interactions of a Bundle or an operation, as the pipeline reported them. */
+    final java.util.List<Entry> entries = new java.util.ArrayList<>();
+
+    /** One interaction inside the request: its code, action, type, what it touched and how it ended. */
+    record Entry(String interaction, String action, String resourceType, Set<String> references,
+                 Set<String> patients, int status) {
+    }
+
+    /** These notes as they describe one of the request's interactions. */
+    AuditNotes forEntry(Entry entry) {
+        AuditNotes copy = new AuditNotes(requestId, clientAddress, httpMethod);
+        copy.interaction = entry.interaction();
+        copy.action = entry.action();
+        copy.resourceType = entry.resourceType();
+        copy.operation = operation;
+        return copy;
+    }
 
     AuditNotes(String requestId, String clientAddress, String httpMethod) {
         this.requestId = requestId;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.alongside.interaction.InteractionAudit;
 import org.alongside.security.AccessGuard;
 import org.alongside.security.Caller;
 import org.alongside.security.RequestAccess;
@@ -26,10 +27,12 @@ import org.hl7.fhir.r4.model.AuditEvent;
  * Records one audit event per audited interaction. Writes are recorded inside their own transaction (the
  * event is stored just before commit, so it commits with the write or not at all); everything else, and
  * every refused or failed request, is recorded when the request completes, in a transaction of its own.
- * A batch Bundle runs each entry in its own transaction, so each committed entry is an event of its own.
+ * A batch Bundle runs each entry in its own transaction, so each committed entry is an event of its own; the
+ * other interactions inside a Bundle or an operation (reads, searches, refused or failed entries) are recorded
+ * one event each when the request completes, so the accounting of disclosures sees every read that released records.
  */
 @ApplicationScoped
-public class AuditTrail implements ChangeListener {
+public class AuditTrail implements ChangeListener, InteractionAudit {
 
     private static final Logger LOG = Logger.getLogger(AuditTrail.class.getName());
     private static final Object TRANSACTION_KEY = AuditTrail.class;
@@ -74,17 +77,46 @@ public class AuditTrail implements ChangeListener {
         }
     }
 
+    /** An interaction inside a Bundle or an operation, noted for its own event (a plain request is one already). */
+    @Override
+    public void record(String interaction, String resourceType, List<? extends IBaseResource> records, int status) {
+        AuditNotes notes = AuditNotes.current();
+        RequestAccess access = RequestAccess.current();
+        if (notes == null || !notes.perInteraction || access == null || access.isServer()) {
+            return;
+        }
+        String action = AuditInterceptor.action(interaction);
+        if (status < 400 && !"R".equals(action)) {
+            return; // a committed write is recorded with its transaction
+        }
+        Set<String> references = new LinkedHashSet<>();
+        Set<String> patients = new LinkedHashSet<>();
+        for (IBaseResource record : records) {
+            references.add(record.fhirType() + "/" + record.getIdElement().getIdPart());
+            patients.addAll(guard.patientsOf(record));
+        }
+        notes.entries.add(new AuditNotes.Entry(interaction, action, resourceType, references, patients, status));
+    }
+
     /** At the end of a request: record it unless its writes already were (and it did not fail after them). */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void completed(AuditNotes notes, Caller caller, int status) {
+        for (AuditNotes.Entry entry : notes.entries) {
+            AuditEvent event = AuditEvents.build(notes.forEntry(entry), caller, entry.status(), entry.references(),
+                    entry.patients(), isDisclosure(entry.status(), entry.action(), caller, entry.patients()));
+            store.append(event, notes.requestId, new ArrayList<>(entry.references()), new ArrayList<>(entry.patients()));
+        }
         if (notes.recordedInTransactions > 0 && status < 400) {
             return;
         }
         // records leave the program when an outside system (an EHR) reads them
-        boolean disclosure = status < 400 && "R".equals(notes.action) && caller != null
-                && caller.has(Role.EHR_SYSTEM) && !notes.patients.isEmpty();
+        boolean disclosure = isDisclosure(status, notes.action, caller, notes.patients);
         AuditEvent event = AuditEvents.build(notes, caller, status, notes.references, notes.patients, disclosure);
         store.append(event, notes.requestId, new ArrayList<>(notes.references), new ArrayList<>(notes.patients));
+    }
+
+    private static boolean isDisclosure(int status, String action, Caller caller, Set<String> patients) {
+        return status < 400 && "R".equals(action) && caller != null && caller.has(Role.EHR_SYSTEM) && !patients.isEmpty();
     }
 
     /** The writes of one transaction of one request, stored as one event just before that transaction commits. */

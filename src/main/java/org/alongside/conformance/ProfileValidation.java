@@ -3,7 +3,7 @@ package org.alongside.conformance;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.alongside.store.WriteCheck;
+import org.alongside.interaction.WriteCheck;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.alongside.conformance.ConformanceResources;
 import org.alongside.conformance.ProfileValidator;
-import org.alongside.index.SearchIndexExtractor;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.mentorship.AssignmentService;
 import org.alongside.mentorship.SessionService;
@@ -20,15 +19,13 @@ import org.alongside.search.SearchRequestParser;
 import org.alongside.audit.AuditInterceptor;
 import org.alongside.audit.AuditStore;
 import org.alongside.security.OperationAccess;
-import org.alongside.security.Part2Disclosure;
-import org.alongside.store.RecordAccess;
-import org.alongside.store.ResourceStore;
-import org.alongside.store.WriteChecks;
+import org.alongside.interaction.InteractionPipeline;
+import org.alongside.interaction.SearchBundles;
 import org.alongside.sync.BundleProcessor;
 import org.alongside.sync.export.BulkExportService;
 import org.hl7.fhir.r4.model.MetadataResource;
 
-/** The FHIR R4 endpoint at /fhir (mapped in web.xml): HAPI's RestfulServer wired to Alongside's store. */
+/** The FHIR R4 endpoint at /fhir (mapped in web.xml): HAPI's RestfulServer, its providers thin adapters over the interaction pipeline. */
 public class AlongsideFhirServlet extends RestfulServer {
 
     private static final long serialVersionUID = 1L;
@@ -40,16 +37,16 @@ public class AlongsideFhirServlet extends RestfulServer {
     transient AlongsideConfig config;
 
     @Inject
-    transient ResourceStore store;
-
-    @Inject
     transient SearchParamRegistry registry;
 
     @Inject
     transient SearchRequestParser searchParser;
 
     @Inject
-    transient WriteChecks writeChecks;
+    transient InteractionPipeline pipeline;
+
+    @Inject
+    transient SearchBundles searchBundles;
 
     @Inject
     transient ConformanceResources conformance;
@@ -70,12 +67,6 @@ public class AlongsideFhirServlet extends RestfulServer {
     transient BundleProcessor bundleProcessor;
 
     @Inject
-    transient SearchIndexExtractor indexExtractor;
-
-    @Inject
-    transient RecordAccess recordAccess;
-
-    @Inject
     transient OperationAccess operationAccess;
 
     @Inject
@@ -83,9 +74,6 @@ public class AlongsideFhirServlet extends RestfulServer {
 
     @Inject
     transient AuditInterceptor auditInterceptor;
-
-    @Inject
-    transient Part2Disclosure part2Disclosure;
 
     @Inject
     transient BulkExportService bulkExportService;
@@ -101,20 +89,17 @@ public class AlongsideFhirServlet extends RestfulServer {
         setImplementationDescription("Alongside: peer mentorship next to therapy in FHIR R4 care plans");
         String version = getClass().getPackage().getImplementationVersion();
 
-        SearchBundles searchBundles = new SearchBundles(store, searchParser,
-                new IncludeResolver(store, searchParser, indexExtractor), config.defaultCount(), config.maxCount(),
-                config.changeFeedSettleSeconds(), recordAccess);
         List<IResourceProvider> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             providers.add(new ResourceTypeProvider(fhirContext.getResourceDefinition(type).getImplementingClass(),
-                    type, store, searchBundles, writeChecks, validator, recordAccess));
+                    type, pipeline, searchBundles, searchParser, validator));
         }
         for (Class<? extends MetadataResource> type : ConformanceResourceProvider.TYPES) {
             providers.add(new ConformanceResourceProvider(type, conformance));
         }
-        providers.add(new AuditEventProvider(auditStore, recordAccess, config.defaultCount(), config.maxCount()));
+        providers.add(new AuditEventProvider(auditStore, pipeline, config.defaultCount(), config.maxCount()));
         setResourceProviders(providers);
-        registerProvider(new DisclosureAccounting(auditStore, recordAccess, config.maxCount()));
+        registerProvider(new DisclosureAccounting(auditStore, pipeline, config.maxCount()));
         registerProvider(new SystemProvider(searchBundles, bundleProcessor));
         registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService));
         registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
@@ -123,7 +108,6 @@ public class AlongsideFhirServlet extends RestfulServer {
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));
         registerInterceptor(auditInterceptor);
         registerInterceptor(operationAccess);
-        registerInterceptor(part2Disclosure);
         registerInterceptor(new ResponseShaping());
         registerInterceptor(new ErrorMasking());
         registerInterceptor(new CapabilityStatementCustomizer(registry, conformance, version == null ? "dev" : version));

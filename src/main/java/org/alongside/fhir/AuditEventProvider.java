@@ -17,7 +17,7 @@ import java.util.UUID;
 import org.alongside.audit.AuditStore;
 import org.alongside.search.DateRange;
 import org.alongside.search.SearchRequestParser;
-import org.alongside.store.RecordAccess;
+import org.alongside.interaction.InteractionPipeline;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -33,11 +33,11 @@ public class AuditEventProvider implements IResourceProvider {
             "date", "_count", "_cursor");
 
     private final AuditStore audit;
-    private final RecordAccess access;
+    private final InteractionPipeline access;
     private final int defaultCount;
     private final int maxCount;
 
-    AuditEventProvider(AuditStore audit, RecordAccess access, int defaultCount, int maxCount) {
+    AuditEventProvider(AuditStore audit, InteractionPipeline access, int defaultCount, int maxCount) {
         this.audit = audit;
         this.access = access;
         this.defaultCount = defaultCount;
@@ -110,7 +110,7 @@ public class AuditEventProvider implements IResourceProvider {
             bundle.addEntry().setFullUrl(base + "/AuditEvent/" + event.getIdElement().getIdPart()).setResource(event)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
-        request.setAttribute(SearchBundles.OMIT_TOTAL, Boolean.TRUE);
+        request.setAttribute(RestRequests.OMIT_TOTAL, Boolean.TRUE);
         bundle.addLink().setRelation("self").setUrl(request.getCompleteUrl());
         if (page.hasMore() && count > 0) {
             String self = request.getCompleteUrl().replaceAll("([?&])_cursor=[^&]*&?", "$1").replaceAll("[?&]$", "");

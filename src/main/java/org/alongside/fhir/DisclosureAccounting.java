@@ -5,7 +5,7 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.UUID;
 import org.alongside.audit.AuditStore;
-import org.alongside.store.RecordAccess;
+import org.alongside.interaction.InteractionPipeline;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
@@ -14,10 +14,10 @@ import org.hl7.fhir.r4.model.Patient;
 public class DisclosureAccounting {
 
     private final AuditStore audit;
-    private final RecordAccess access;
+    private final InteractionPipeline access;
     private final int maxCount;
 
-    DisclosureAccounting(AuditStore audit, RecordAccess access, int maxCount) {
+    DisclosureAccounting(AuditStore audit, InteractionPipeline access, int maxCount) {
         this.audit = audit;
         this.access = access;
         this.maxCount = maxCount;

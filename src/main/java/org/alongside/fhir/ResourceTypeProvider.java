@@ -15,12 +15,13 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Optional;
-import org.alongside.store.FhirIds;
 import org.alongside.conformance.ProfileValidator;
 import org.alongside.conformance.ValidationResult;
-import org.alongside.store.RecordAccess;
-import org.alongside.store.ResourceStore;
-import org.alongside.store.WriteChecks;
+import org.alongside.interaction.InteractionPipeline;
+import org.alongside.interaction.SearchBundles;
+import org.alongside.search.SearchQuery;
+import org.alongside.search.SearchRequestParser;
+import org.alongside.store.FhirIds;
 import org.alongside.store.WriteResult;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -28,29 +29,27 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * The REST interactions of one resource type, answered from the {@link ResourceStore}. One instance per
- * supported type; the type list is configuration.
+ * The REST interactions of one resource type: a thin adapter from HAPI's method binding to the
+ * {@link InteractionPipeline}, which checks, stores, filters and audits. One instance per supported type; the type
+ * list is configuration.
  */
 public class ResourceTypeProvider implements IResourceProvider {
 
     private final Class<? extends IBaseResource> resourceClass;
     private final String typeName;
-    private final ResourceStore store;
+    private final InteractionPipeline pipeline;
     private final SearchBundles searchBundles;
-    private final WriteChecks writeChecks;
-    private final RecordAccess access;
+    private final SearchRequestParser parser;
     private final ProfileValidator validator;
 
-    ResourceTypeProvider(Class<? extends IBaseResource> resourceClass, String typeName, ResourceStore store,
-                         SearchBundles searchBundles, WriteChecks writeChecks, ProfileValidator validator,
-                         RecordAccess access) {
-        this.validator = validator;
+    ResourceTypeProvider(Class<? extends IBaseResource> resourceClass, String typeName, InteractionPipeline pipeline,
+                         SearchBundles searchBundles, SearchRequestParser parser, ProfileValidator validator) {
         this.resourceClass = resourceClass;
         this.typeName = typeName;
-        this.store = store;
+        this.pipeline = pipeline;
         this.searchBundles = searchBundles;
-        this.writeChecks = writeChecks;
-        this.access = access;
+        this.parser = parser;
+        this.validator = validator;
     }
 
     @Override
@@ -60,50 +59,34 @@ public class ResourceTypeProvider implements IResourceProvider {
 
     @Read(version = true)
     public IBaseResource read(@IdParam IdType id) {
-        IBaseResource resource = id.hasVersionIdPart()
-                ? store.readVersion(typeName, id.getIdPart(), versionNumber(id.getVersionIdPart()))
-                : store.read(typeName, id.getIdPart());
-        access.checkRead(resource);
-        return resource;
+        return id.hasVersionIdPart()
+                ? pipeline.vread(typeName, id.getIdPart(), versionNumber(id.getVersionIdPart()))
+                : pipeline.read(typeName, id.getIdPart());
     }
 
     @Create
     public MethodOutcome create(@ResourceParam IBaseResource resource, @ConditionalUrlParam String ifNoneExist,
                                 RequestDetails request) {
-        writeChecks.apply(resource);
-        WriteResult result = store.create(resource, Optional.ofNullable(ifNoneExist)
-                .map(condition -> searchBundles.parseCondition(typeName, condition, request)));
-        if (!result.created()) {
-            access.checkRead(result.resource()); // a match found by If-None-Exist is returned: it must be visible
-        }
-        return outcome(result);
+        return outcome(pipeline.create(resource, Optional.ofNullable(ifNoneExist)
+                .map(condition -> condition(condition, request))));
     }
 
     @Update
     public MethodOutcome update(@IdParam IdType id, @ResourceParam IBaseResource resource,
                                 @ConditionalUrlParam String condition, RequestDetails request) {
         if (condition != null) {
-            access.checkConditionalWrite(typeName, false);
-        }
-        writeChecks.apply(resource);
-        if (condition != null) {
-            return outcome(store.updateMatching(searchBundles.parseCondition(typeName, condition, request), resource));
+            return outcome(pipeline.updateMatching(condition(condition, request), resource));
         }
         Optional<Long> expectedVersion = id.hasVersionIdPart()
                 ? Optional.of(versionNumber(id.getVersionIdPart())) : Optional.empty();
-        return outcome(store.update(typeName, id.getIdPart(), resource, expectedVersion));
+        return outcome(pipeline.update(typeName, id.getIdPart(), resource, expectedVersion));
     }
 
     @Delete
     public MethodOutcome delete(@IdParam IdType id, @ConditionalUrlParam String condition, RequestDetails request) {
-        if (condition != null) {
-            access.checkConditionalWrite(typeName, true);
-        } else {
-            access.checkDelete(typeName, store.find(typeName, id.getIdPart()));
-        }
         WriteResult result = condition != null
-                ? store.deleteMatching(searchBundles.parseCondition(typeName, condition, request))
-                : store.delete(typeName, id.getIdPart(), ifMatch(request));
+                ? pipeline.deleteMatching(condition(condition, request))
+                : pipeline.delete(typeName, id.getIdPart(), ifMatch(request));
         MethodOutcome outcome = new MethodOutcome(new IdType(typeName, result.id(), Long.toString(result.version())));
         outcome.setOperationOutcome(OperationOutcomes.information("Deleted " + typeName + "/" + result.id()));
         return outcome;
@@ -128,17 +111,22 @@ public class ResourceTypeProvider implements IResourceProvider {
 
     @History
     public Bundle instanceHistory(@IdParam IdType id, RequestDetails request) {
-        return searchBundles.history(typeName, id.getIdPart(), request);
+        return RestRequests.answered(searchBundles.history(RestRequests.of(typeName, request), id.getIdPart()), request);
     }
 
     @History
     public Bundle typeHistory(RequestDetails request) {
-        return searchBundles.history(typeName, null, request);
+        return RestRequests.answered(searchBundles.history(RestRequests.of(typeName, request), null), request);
     }
 
     @Search(allowUnknownParams = true)
     public Bundle search(RequestDetails request) {
-        return searchBundles.search(typeName, request);
+        return RestRequests.answered(searchBundles.search(RestRequests.of(typeName, request)), request);
+    }
+
+    /** A conditional URL ({@code Type?params} or {@code params}) as a strict search. */
+    private SearchQuery condition(String condition, RequestDetails request) {
+        return parser.parseCondition(typeName, condition, request.getFhirServerBase());
     }
 
     private static MethodOutcome outcome(WriteResult result) {

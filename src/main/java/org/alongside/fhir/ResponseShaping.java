@@ -13,7 +13,7 @@ public class ResponseShaping {
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public void removeUncountedTotal(RequestDetails request, ResponseDetails response) {
-        if (Boolean.TRUE.equals(request.getAttribute(SearchBundles.OMIT_TOTAL))
+        if (Boolean.TRUE.equals(request.getAttribute(RestRequests.OMIT_TOTAL))
                 && response.getResponseResource() instanceof Bundle bundle) {
             bundle.setTotalElement(null);
         }

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import java.util.List;
+import org.alongside.interaction.SearchBundles;
 import org.alongside.sync.BundleProcessor;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import org.hl7.fhir.r4.model.Bundle;
@@ -29,6 +30,6 @@ public class SystemProvider {
 
     @History
     public Bundle systemHistory(RequestDetails request) {
-        return searchBundles.history(null, null, request);
+        return RestRequests.answered(searchBundles.history(RestRequests.of(null, request), null), request);
     }
 }

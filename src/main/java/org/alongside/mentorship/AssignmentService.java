@@ -28,7 +28,7 @@ import org.alongside.conformance.ConformanceResources;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.StoreQueries;
-import org.alongside.store.WriteChecks;
+import org.alongside.interaction.InteractionPipeline;
 import org.alongside.store.WriteResult;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CarePlan;
@@ -50,7 +50,9 @@ import org.hl7.fhir.r4.model.Task;
  * keeps four records in step: the assignment itself (ServiceRequest "referral to peer support", performer =
  * the peer, requester = the assigner), its Task (owner = the peer), the plan's peer support CareTeam
  * (participant periods show who mentored when) and the CarePlan (careTeam and activity link to them).
- * Earlier assignments are never rewritten away: they end, and stay readable with their history.
+ * Earlier assignments are never rewritten away: they end, and stay readable with their history. Every record is
+ * read and written through the {@link InteractionPipeline} as the caller; the caseload and double-assignment rules
+ * read the store directly, as the server's own reasoning whose records are never handed back.
  */
 @ApplicationScoped
 @Transactional
@@ -66,7 +68,7 @@ public class AssignmentService {
     AlongsideConfig config;
 
     @Inject
-    WriteChecks writeChecks;
+    InteractionPipeline pipeline;
 
     @Inject
     ConformanceResources conformance;
@@ -230,7 +232,7 @@ public class AssignmentService {
     }
 
     private CarePlan activePlan(String carePlanId) {
-        CarePlan plan = (CarePlan) store.read("CarePlan", carePlanId);
+        CarePlan plan = (CarePlan) pipeline.read("CarePlan", carePlanId);
         CarePlan.CarePlanStatus status = plan.getStatus();
         if (status != CarePlan.CarePlanStatus.ACTIVE && status != CarePlan.CarePlanStatus.DRAFT
                 && status != CarePlan.CarePlanStatus.ONHOLD) {
@@ -309,17 +311,16 @@ public class AssignmentService {
                 .toList();
     }
 
+    /** Writes go through the pipeline as the caller: their access, the write checks, the audit. */
     private String create(IBaseResource resource, List<IBaseResource> written) {
-        writeChecks.apply(resource);
-        WriteResult result = store.create(resource, Optional.empty());
+        WriteResult result = pipeline.create(resource, Optional.empty());
         written.add(result.resource());
         return result.type() + "/" + result.id();
     }
 
     private String update(IBaseResource resource, List<IBaseResource> written) {
-        writeChecks.apply(resource);
         IdType id = (IdType) resource.getIdElement();
-        WriteResult result = store.update(id.getResourceType(), id.getIdPart(), resource, Optional.empty());
+        WriteResult result = pipeline.update(id.getResourceType(), id.getIdPart(), resource, Optional.empty());
         written.removeIf(r -> r.getIdElement().toUnqualifiedVersionless().getValue()
                 .equals(result.type() + "/" + result.id()));
         written.add(result.resource());

@@ -15,7 +15,7 @@ import org.alongside.config.AlongsideConfig;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.StoreQueries;
-import org.alongside.store.WriteCheck;
+import org.alongside.interaction.WriteCheck;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IntegerType;

@@ -15,8 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
-import org.alongside.store.ResourceStore;
-import org.alongside.store.WriteChecks;
+import org.alongside.interaction.InteractionPipeline;
 import org.alongside.store.WriteResult;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -72,13 +71,10 @@ public class SessionService {
     }
 
     @Inject
-    ResourceStore store;
-
-    @Inject
     SearchRequestParser parser;
 
     @Inject
-    WriteChecks writeChecks;
+    InteractionPipeline pipeline;
 
     public List<IBaseResource> record(SessionNote note) {
         if (note.patients().isEmpty()) {
@@ -89,21 +85,19 @@ public class SessionService {
         List<IBaseResource> written = new ArrayList<>();
         for (Reference patient : note.patients()) {
             Encounter session = encounter(note, patient, group, groupKey);
-            writeChecks.apply(session);
             Optional<SearchQuery> ifNoneExist = Optional.empty();
             if (note.clientKey() != null) {
                 Identifier key = session.getIdentifierFirstRep();
                 ifNoneExist = Optional.of(parser.parse("Encounter",
                         Map.of("identifier", List.of(key.getSystem() + "|" + key.getValue())), null, false));
             }
-            WriteResult stored = store.create(session, ifNoneExist);
+            WriteResult stored = pipeline.create(session, ifNoneExist);
             written.add(stored.resource());
             if (!stored.created()) {
                 continue; // a retry of a session already recorded: its note exists too
             }
             Procedure procedure = procedure(note, patient, "Encounter/" + stored.id());
-            writeChecks.apply(procedure);
-            written.add(store.create(procedure, Optional.empty()).resource());
+            written.add(pipeline.create(procedure, Optional.empty()).resource());
         }
         return written;
     }

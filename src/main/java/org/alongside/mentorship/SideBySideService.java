@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.alongside.interaction.InteractionPipeline;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.StoreQueries;
@@ -52,61 +53,80 @@ public class SideBySideService {
     @Inject
     SearchRequestParser parser;
 
-    /** @param serverBase this server's base URL, for the entries' absolute fullUrls */
+    @Inject
+    InteractionPipeline pipeline;
+
+    /**
+     * The plan as the caller may read it, then its records gathered by the server and released to the caller
+     * through the pipeline's read filter: what they may not read (another person's goal linked into the plan, a
+     * type their scopes leave out, a Part 2 record without consent) is neither shown nor counted in the summary.
+     *
+     * @param serverBase this server's base URL, for the entries' absolute fullUrls
+     */
     public Bundle view(String carePlanId, Instant now, String serverBase) {
-        CarePlan plan = (CarePlan) store.read("CarePlan", carePlanId);
+        CarePlan plan = (CarePlan) pipeline.read("CarePlan", carePlanId);
+        Gathered all = pipeline.asServer(() -> gather(plan, carePlanId));
+        List<Goal> goals = pipeline.release("Goal", all.goals());
+        List<Resource> timeline = pipeline.release("CarePlan", all.timeline());
+        List<ServiceRequest> requests = timeline.stream().filter(ServiceRequest.class::isInstance)
+                .map(ServiceRequest.class::cast).toList();
+        List<Encounter> sessions = timeline.stream().filter(Encounter.class::isInstance).map(Encounter.class::cast)
+                .filter(e -> all.sessionRefs().contains(ref(e))).toList();
+        List<String> peerAssignments = requests.stream().filter(SideBySideService::isPeerAssignment)
+                .map(SideBySideService::ref).toList();
+
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        bundle.setId(UUID.randomUUID().toString());
+        bundle.setTimestamp(Date.from(now));
+        Parameters summary = summary(sessions, timeline, peerAssignments, requests, now);
+        bundle.addEntry().setFullUrl("urn:uuid:" + summary.getIdElement().getIdPart()).setResource(summary);
+        bundle.addEntry().setFullUrl(serverBase + "/CarePlan/" + carePlanId).setResource(plan);
+        goals.forEach(goal -> bundle.addEntry().setFullUrl(serverBase + "/" + ref(goal)).setResource(goal));
+        timeline.stream()
+                .sorted(Comparator.comparing(SideBySideService::when, Comparator.nullsLast(Comparator.naturalOrder())))
+                .forEach(r -> bundle.addEntry().setFullUrl(serverBase + "/" + ref(r)).setResource(r));
+        return bundle;
+    }
+
+    /** Everything linked to the plan, before anyone's access is considered. */
+    private record Gathered(List<Goal> goals, List<Resource> timeline, List<String> sessionRefs) {
+    }
+
+    private Gathered gather(CarePlan plan, String carePlanId) {
         String planRef = "CarePlan/" + carePlanId;
         StoreQueries queries = new StoreQueries(store, parser);
-
         List<Goal> goals = new ArrayList<>();
         for (Reference ref : plan.getGoal()) {
             readQuietly(ref, Goal.class).ifPresent(goals::add);
         }
         Map<String, Resource> timeline = new LinkedHashMap<>();
         List<ServiceRequest> requests = queries.all("ServiceRequest", ServiceRequest.class, "based-on", planRef);
-        List<String> peerAssignments = new ArrayList<>();
-        for (ServiceRequest request : requests) {
-            add(timeline, request);
-            if (isPeerAssignment(request)) {
-                peerAssignments.add(ref(request));
-            }
-        }
+        requests.forEach(request -> add(timeline, request));
         for (Reference activity : plan.getActivity().stream().map(CarePlan.CarePlanActivityComponent::getReference)
                 .filter(Reference::hasReference).toList()) {
             readQuietly(activity, Resource.class).ifPresent(r -> add(timeline, r));
         }
         List<String> requestRefs = requests.stream().map(SideBySideService::ref).toList();
-        List<Encounter> sessions = new ArrayList<>();
+        List<String> sessionRefs = new ArrayList<>();
         if (!requestRefs.isEmpty()) {
             String anyRequest = String.join(",", requestRefs);
             queries.all("Task", Task.class, "focus", anyRequest).forEach(t -> add(timeline, t));
             queries.all("Encounter", Encounter.class, "based-on", anyRequest).forEach(e -> {
                 add(timeline, e);
-                sessions.add(e);
+                sessionRefs.add(ref(e));
             });
             queries.all("Communication", Communication.class, "based-on", anyRequest).forEach(c -> add(timeline, c));
             queries.all("Procedure", Procedure.class, "based-on", anyRequest).forEach(p -> add(timeline, p));
         }
-        if (!sessions.isEmpty()) {
-            String anySession = String.join(",", sessions.stream().map(SideBySideService::ref).toList());
+        if (!sessionRefs.isEmpty()) {
+            String anySession = String.join(",", sessionRefs);
             queries.all("Procedure", Procedure.class, "encounter", anySession).forEach(p -> add(timeline, p));
         }
         queries.all("Procedure", Procedure.class, "based-on", planRef).forEach(p -> add(timeline, p));
         // encouragement and advice sent to the person, whether or not the sender linked it to the assignment
         queries.all("Communication", Communication.class, "subject", plan.getSubject().getReference(),
                 "category", MentorshipCodes.MESSAGE_CATEGORY + "|").forEach(c -> add(timeline, c));
-
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        bundle.setId(UUID.randomUUID().toString());
-        bundle.setTimestamp(Date.from(now));
-        Parameters summary = summary(sessions, timeline.values(), peerAssignments, requests, now);
-        bundle.addEntry().setFullUrl("urn:uuid:" + summary.getIdElement().getIdPart()).setResource(summary);
-        bundle.addEntry().setFullUrl(serverBase + "/" + planRef).setResource(plan);
-        goals.forEach(goal -> bundle.addEntry().setFullUrl(serverBase + "/" + ref(goal)).setResource(goal));
-        timeline.values().stream()
-                .sorted(Comparator.comparing(SideBySideService::when, Comparator.nullsLast(Comparator.naturalOrder())))
-                .forEach(r -> bundle.addEntry().setFullUrl(serverBase + "/" + ref(r)).setResource(r));
-        return bundle;
+        return new Gathered(goals, new ArrayList<>(timeline.values()), sessionRefs);
     }
 
     private Parameters summary(List<Encounter> sessions, java.util.Collection<Resource> timeline,

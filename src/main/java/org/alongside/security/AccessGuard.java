@@ -128,6 +128,7 @@ public class AccessGuard {
     public Optional<SearchQuery> restrict(RequestAccess access, SearchQuery query) {
         String type = query.resourceType();
         ScopeSet.Context context = requireInteraction(access, type, Interaction.SEARCH);
+        requireLinkedSearches(access, query);
         if (AccessRules.kindOf(type) != AccessRules.Kind.PATIENT_DATA) {
             return Optional.of(query);
         }
@@ -155,6 +156,33 @@ public class AccessGuard {
         criteria.addAll(parser.parse(type, restriction, null, false).criteria());
         return Optional.of(new SearchQuery(type, criteria, query.sort(), query.count(),
                 query.cursor(), query.total(), query.countOnly()));
+    }
+
+    /**
+     * Chained and {@code _has} criteria look into other types: the caller must be allowed to search those too, and a
+     * caller whose results are filtered record by record (Part 2 consent) may not look into patient records through
+     * them at all, since a match there would tell what the filter hides ("who has a peer support session").
+     */
+    private void requireLinkedSearches(RequestAccess access, SearchQuery query) {
+        for (SearchQuery.Criterion criterion : query.criteria()) {
+            List<String> linked = criterion instanceof SearchQuery.ChainCriterion chain
+                    ? chain.targets().stream().map(target -> target.param().resourceType()).toList()
+                    : criterion instanceof SearchQuery.HasCriterion has
+                    ? List.of(has.source().param().resourceType()) : List.of();
+            for (String linkedType : linked) {
+                requireInteraction(access, linkedType, Interaction.SEARCH);
+                if (!"Patient".equals(linkedType) && filtersRecords(access, linkedType)) {
+                    throw forbidden("Chained and _has searches into " + linkedType + " records are not offered to "
+                            + "recipients outside the Part 2 program; search " + linkedType + " itself");
+                }
+            }
+        }
+    }
+
+    /** Whether records the caller may search can still be hidden one by one (Part 2 consent, decided per record). */
+    boolean filtersRecords(RequestAccess access, String type) {
+        return part2.enabled() && part2.isOutsideRecipient(access.caller())
+                && AccessRules.kindOf(type) == AccessRules.Kind.PATIENT_DATA;
     }
 
     /** The patients a record belongs to (the compartment it sits in). */
@@ -214,19 +242,47 @@ public class AccessGuard {
         }
     }
 
-    /** The caller's own references: fhirUser, and the PractitionerRoles of that Practitioner. */
+    /**
+     * The caller's own references: fhirUser, and the PractitionerRoles of that Practitioner that are in force now.
+     * A role that was deactivated or deleted stands for no one, so it reaches no one any more; a fhirUser that
+     * names an inactive or deleted record does not either.
+     */
     Set<String> resolveMembers(Caller caller) {
         Set<String> members = new HashSet<>();
+        Date now = new Date();
         caller.fhirUser().map(FhirIds::withoutVersion).ifPresent(user -> {
+            String[] parts = user.split("/");
+            if (parts.length != 2 || !registry.supportsType(parts[0])) {
+                return;
+            }
+            Optional<IBaseResource> self = store.find(parts[0], parts[1]);
+            if (self.isEmpty() || !inForce(self.get(), now)) {
+                return;
+            }
             members.add(user);
             if (user.startsWith("Practitioner/")) {
                 for (PractitionerRole role : queries().all("PractitionerRole", PractitionerRole.class,
                         "practitioner", user)) {
-                    members.add("PractitionerRole/" + role.getIdElement().getIdPart());
+                    if (inForce(role, now)) {
+                        members.add("PractitionerRole/" + role.getIdElement().getIdPart());
+                    }
                 }
             }
         });
         return members;
+    }
+
+    /** A Practitioner or PractitionerRole not marked inactive, and a role within its period. */
+    static boolean inForce(IBaseResource record, Date now) {
+        if (record instanceof PractitionerRole role) {
+            boolean inPeriod = (!role.getPeriod().hasStart() || !role.getPeriod().getStart().after(now))
+                    && (!role.getPeriod().hasEnd() || role.getPeriod().getEnd().after(now));
+            return (!role.hasActive() || role.getActive()) && inPeriod;
+        }
+        if (record instanceof org.hl7.fhir.r4.model.Practitioner practitioner) {
+            return !practitioner.hasActive() || practitioner.getActive();
+        }
+        return true;
     }
 
     /** Patients on whose active care teams one of the caller's references serves now. */

@@ -14,8 +14,8 @@ import org.hl7.fhir.r4.model.Identifier;
  * afresh on every decision, so that a revoked consent (status no longer active) stops disclosure at once.
  * A consent counts when it is active, a privacy consent ({@code scope} patient-privacy), a permit in force
  * today, names the recipient among its actors (by the client id, system
- * {@code urn:ietf:params:oauth:client-id}, or by the caller's fhirUser), lists the purpose, and, for SUD
- * counseling notes, names that category among its security labels.
+ * {@code urn:ietf:params:oauth:client-id}, or by the caller's fhirUser), lists the purpose, for SUD
+ * counseling notes names that category among its security labels, and was recorded by the program.
  */
 @ApplicationScoped
 public class ConsentDirective {
@@ -27,6 +27,9 @@ public class ConsentDirective {
 
     @Inject
     SearchRequestParser parser;
+
+    @Inject
+    Part2Config part2;
 
     public boolean permits(String patientId, Caller recipient, String purpose, boolean counselingNote) {
         Date now = new Date();
@@ -42,11 +45,24 @@ public class ConsentDirective {
             boolean forPurpose = provision.getPurpose().stream().anyMatch(p -> purpose.equals(p.getCode()));
             boolean coversNotes = !counselingNote || provision.getSecurityLabel().stream()
                     .anyMatch(label -> Part2Labels.COUNSELING_NOTE.equals(label.getCode()));
-            if (privacy && permit && inForce && forRecipient && forPurpose && coversNotes) {
+            if (privacy && permit && inForce && forRecipient && forPurpose && coversNotes && recordedByProgram(consent)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Only consents the program recorded count ({@link ConsentAuthorship} stamps every Consent written): one a
+     * recipient wrote for itself, or one that reached the database some other way, grants nothing.
+     */
+    private boolean recordedByProgram(Consent consent) {
+        var stamp = consent.getExtensionByUrl(ConsentAuthorship.RECORDED_BY);
+        if (stamp == null || !(stamp.getValue() instanceof org.hl7.fhir.r4.model.Reference recorder)) {
+            return false;
+        }
+        Identifier client = recorder.getIdentifier();
+        return !CLIENT_ID_SYSTEM.equals(client.getSystem()) || part2.isProgramClient(client.getValue());
     }
 
     private static boolean names(Consent.provisionActorComponent actor, Caller recipient) {

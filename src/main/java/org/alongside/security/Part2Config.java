@@ -28,6 +28,11 @@ public class Part2Config {
 
     /** Is this caller outside the program, so that a disclosure to them needs consent? */
     public boolean isOutsideRecipient(Caller caller) {
-        return caller.has(Role.EHR_SYSTEM) && !programClients.contains(caller.clientId());
+        return caller.has(Role.EHR_SYSTEM) && !isProgramClient(caller.clientId());
+    }
+
+    /** One of the program's own system clients. */
+    public boolean isProgramClient(String clientId) {
+        return programClients.contains(clientId);
     }
 }

@@ -2,7 +2,7 @@ package org.alongside.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.alongside.store.WriteCheck;
+import org.alongside.interaction.WriteCheck;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
@@ -65,6 +65,14 @@ public class Part2Labels implements WriteCheck {
     public static boolean isPart2Record(IBaseResource resource) {
         return hasLabel(resource, ACT_CODE, "SUD") || hasLabel(resource, ACT_CODE, "ETHUD")
                 || hasLabel(resource, ACT_CODE, "OPIOIDUD") || hasLabel(resource, ACT_CODE, "ETH");
+    }
+
+    /** The refrain label NORDSCLCD, "no redisclosure without consent", on a Part 2 record leaving the program. */
+    static void markNoRedisclosure(IBaseResource resource) {
+        if (isPart2Record(resource) && !hasLabel(resource, ACT_CODE, "NORDSCLCD")) {
+            resource.getMeta().addSecurity().setSystem(ACT_CODE).setCode("NORDSCLCD")
+                    .setDisplay("no redisclosure without consent directive");
+        }
     }
 
     public static boolean isCounselingNote(IBaseResource resource) {

@@ -2,15 +2,18 @@ package org.alongside.security;
 
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * The caller of the request being served, with what is worked out about them once per request: the FHIR
- * references that stand for them (their Practitioner and PractitionerRoles) and the patients they reach.
- * Held in a thread-local for the request's duration, so write checks deep in a transaction see it too.
+ * Whose work runs on this thread: the caller of the request being served, with what is worked out about them once
+ * per request (the FHIR references that stand for them and the patients they reach), or the server itself for
+ * internal work started explicitly with {@link #asServer}. Held in a thread-local, so write checks deep in a
+ * transaction see it too. Nothing here defaults to "allowed": without one of the two, policy checks fail.
  */
 public final class RequestAccess {
 
     private static final ThreadLocal<RequestAccess> CURRENT = new ThreadLocal<>();
+    private static final RequestAccess SERVER = new RequestAccess(null);
 
     private final Caller caller;
     private Set<String> members;
@@ -20,8 +23,13 @@ public final class RequestAccess {
         this.caller = caller;
     }
 
+    /** The caller; null when the server itself is at work. */
     public Caller caller() {
         return caller;
+    }
+
+    public boolean isServer() {
+        return this == SERVER;
     }
 
     Set<String> members(Function<Caller, Set<String>> resolver) {
@@ -38,9 +46,24 @@ public final class RequestAccess {
         return reach;
     }
 
-    /** The request being served on this thread, or null outside a FHIR request (start-up, background work). */
+    /** Who is at work on this thread, or null when nobody said (a policy check then refuses). */
     public static RequestAccess current() {
         return CURRENT.get();
+    }
+
+    /** Runs work as the server (background delivery, internal rule evaluation), then restores what was there. */
+    public static <T> T asServer(Supplier<T> work) {
+        RequestAccess outer = CURRENT.get();
+        CURRENT.set(SERVER);
+        try {
+            return work.get();
+        } finally {
+            if (outer == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(outer);
+            }
+        }
     }
 
     static void begin(RequestAccess access) {

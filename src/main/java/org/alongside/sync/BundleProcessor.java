@@ -12,6 +12,8 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +23,9 @@ import org.alongside.store.FhirIds;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
-import org.alongside.store.RecordAccess;
-import org.alongside.store.ResourceStore;
-import org.alongside.store.SearchPage;
-import org.alongside.store.WriteChecks;
 import org.alongside.store.WriteResult;
+import org.alongside.interaction.InteractionPipeline;
+import org.alongside.interaction.SearchBundles;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -42,7 +42,9 @@ import org.hl7.fhir.r4.model.Resource;
  * new resources are chosen first so that {@code urn:uuid} references between entries and conditional
  * references ({@code Patient?identifier=...}) are rewritten before anything is stored, and the first
  * failing entry rolls everything back with its error. A batch runs each entry in a transaction of its own
- * and reports success or failure per entry.
+ * and reports success or failure per entry. Every entry is an interaction of its own through the
+ * {@link InteractionPipeline} (access, consent, write checks, read filter, audit), exactly as the same request sent
+ * alone would be; a GET entry is answered by the same search as REST.
  */
 @ApplicationScoped
 public class BundleProcessor {
@@ -51,16 +53,13 @@ public class BundleProcessor {
             HTTPVerb.PUT, 2, HTTPVerb.PATCH, 2, HTTPVerb.GET, 3, HTTPVerb.HEAD, 3);
 
     @Inject
-    ResourceStore store;
+    InteractionPipeline pipeline;
+
+    @Inject
+    SearchBundles searchBundles;
 
     @Inject
     SearchRequestParser parser;
-
-    @Inject
-    WriteChecks writeChecks;
-
-    @Inject
-    RecordAccess access;
 
     @Inject
     FhirContext fhirContext;
@@ -104,6 +103,7 @@ public class BundleProcessor {
     }
 
     private Bundle transaction(Bundle bundle, List<Request> requests, String serverBase, boolean returnResources) {
+        requireDistinctTargets(bundle, requests);
         Map<String, String> idsByFullUrl = new HashMap<>();
         Map<Integer, String> assignedIds = new HashMap<>();
         Map<Integer, BundleEntryResponseComponent> responses = new LinkedHashMap<>();
@@ -113,7 +113,7 @@ public class BundleProcessor {
             String id = switch (request.method()) {
                 case POST -> existingMatch(request).orElseGet(() -> UUID.randomUUID().toString());
                 case PUT -> request.conditional()
-                        ? singleMatch(request.type(), request.query(), "conditional update", false)
+                        ? singleMatch(request.type(), request.query(), "Conditional update", false)
                         .orElseGet(() -> logicalIdOf(request.resource()).orElseGet(() -> UUID.randomUUID().toString()))
                         : request.id();
                 default -> null;
@@ -158,8 +158,8 @@ public class BundleProcessor {
                     }
                     String id = request.method() == HTTPVerb.POST ? UUID.randomUUID().toString()
                             : request.method() == HTTPVerb.PUT && request.conditional()
-                            ? singleMatch(request.type(), request.query(), "conditional update", false)
-                            .orElse(UUID.randomUUID().toString()) : null;
+                            ? singleMatch(request.type(), request.query(), "Conditional update", false)
+                            .orElse(UUID.randomUUID().toString()) : request.id();
                     return execute(request, id, serverBase, returnResources, false);
                 }));
             } catch (BaseServerResponseException e) {
@@ -175,84 +175,49 @@ public class BundleProcessor {
                                                  boolean returnResources, boolean inTransaction) {
         switch (request.method()) {
             case DELETE -> {
-                if (request.conditional()) {
-                    access.checkConditionalWrite(request.type(), true);
-                } else {
-                    access.checkDelete(request.type(), store.find(request.type(), request.id()));
-                }
                 WriteResult result = request.conditional()
-                        ? store.deleteMatching(condition(request.type(), request.query()))
-                        : store.delete(request.type(), request.id(), request.ifMatch());
+                        ? pipeline.deleteMatching(condition(request.type(), request.query()))
+                        : pipeline.delete(request.type(), request.id(), request.ifMatch());
                 return new BundleEntryResponseComponent().setStatus("204 No Content")
                         .setEtag("W/\"" + result.version() + "\"");
             }
             case POST -> {
-                writeChecks.apply(request.resource());
                 Optional<SearchQuery> ifNoneExist = Optional.ofNullable(request.ifNoneExist())
                         .map(q -> condition(request.type(), q));
-                if (ifNoneExist.isPresent()) {
-                    Optional<String> existing = inTransaction ? existingMatch(request) : Optional.empty();
-                    if (existing.isPresent() && existing.get().equals(id)) {
-                        access.checkRead(store.read(request.type(), id));
-                        return written(new WriteResult(store.read(request.type(), id), request.type(), id,
-                                versionOf(store.read(request.type(), id)), false), "200 OK", returnResources);
-                    }
-                    if (!inTransaction) {
-                        WriteResult result = store.create(request.resource(), ifNoneExist);
-                        if (!result.created()) {
-                            access.checkRead(result.resource());
-                        }
-                        return written(result, result.created() ? "201 Created" : "200 OK", returnResources);
-                    }
+                if (inTransaction && ifNoneExist.isPresent()
+                        && existingMatch(request).filter(existing -> existing.equals(id)).isPresent()) {
+                    IBaseResource existing = pipeline.read(request.type(), id);
+                    return written(new WriteResult(existing, request.type(), id, versionOf(existing), false), "200 OK",
+                            returnResources);
                 }
-                return written(store.createWithId(request.resource(), id, ifNoneExist), "201 Created", returnResources);
+                WriteResult result = inTransaction ? pipeline.createWithId(request.resource(), id, ifNoneExist)
+                        : pipeline.create(request.resource(), ifNoneExist);
+                return written(result, result.created() ? "201 Created" : "200 OK", returnResources);
             }
             case PUT -> {
-                if (request.conditional()) {
-                    access.checkConditionalWrite(request.type(), false);
-                }
-                writeChecks.apply(request.resource());
-                IdType bodyId = (IdType) request.resource().getIdElement();
-                if (!request.conditional() && bodyId.hasIdPart() && !bodyId.getIdPart().equals(request.id())) {
-                    throw new InvalidRequestException("The resource id " + bodyId.getIdPart()
-                            + " differs from the id in the request URL " + request.id());
-                }
                 WriteResult result;
                 if (request.conditional()) {
                     // evaluated again under the type lock; other entries already point at the id chosen earlier
                     request.resource().setId(request.type() + "/" + id);
-                    result = store.updateMatching(condition(request.type(), request.query()), request.resource());
+                    result = pipeline.updateMatching(condition(request.type(), request.query()), request.resource());
                     if (!result.id().equals(id)) {
                         throw new ResourceVersionConflictException("A resource matching " + request.type() + "?"
                                 + request.query() + " was stored concurrently; nothing was written. Retry.");
                     }
                 } else {
-                    result = store.update(request.type(), id, request.resource(), request.ifMatch());
+                    result = pipeline.update(request.type(), request.id(), request.resource(), request.ifMatch());
                 }
                 return written(result, result.created() ? "201 Created" : "200 OK", returnResources);
             }
             case GET, HEAD -> {
                 Resource found;
                 if (request.id() == null) {
-                    Map<String, List<String>> params = SearchRequestParser.queryParameters(request.query());
-                    SearchQuery query = parser.parse(request.type(), params, serverBase, false);
-                    SearchPage page = access.restrict(query).map(store::search)
-                            .orElseGet(() -> SearchPage.empty(null));
-                    Bundle searchset = new Bundle().setType(Bundle.BundleType.SEARCHSET);
-                    searchset.setId(UUID.randomUUID().toString());
-                    if (page.total() != null) {
-                        searchset.setTotal(page.total());
-                    }
-                    page.resources().forEach(r -> searchset.addEntry().setResource((Resource) r)
-                            .setFullUrl(serverBase + "/" + r.getIdElement().toUnqualifiedVersionless().getValue()));
-                    found = searchset;
+                    found = searchBundles.search(new SearchBundles.Request(request.type(),
+                            SearchRequestParser.queryParameters(request.query()), serverBase, request.type(), false));
                 } else if (request.version() != null) {
-                    found = (Resource) store.readVersion(request.type(), request.id(), Long.parseLong(request.version()));
+                    found = (Resource) pipeline.vread(request.type(), request.id(), parseVersionId(request));
                 } else {
-                    found = (Resource) store.read(request.type(), request.id());
-                }
-                if (!(found instanceof Bundle)) {
-                    access.checkRead(found);
+                    found = (Resource) pipeline.read(request.type(), request.id());
                 }
                 BundleEntryResponseComponent response = new BundleEntryResponseComponent().setStatus("200 OK");
                 if (!(found instanceof Bundle)) {
@@ -263,6 +228,35 @@ public class BundleProcessor {
             }
             default -> throw new InvalidRequestException("Entry " + request.index() + ": method "
                     + request.method().toCode() + " is not supported in a Bundle");
+        }
+    }
+
+    /**
+     * One transaction cannot name the same fullUrl twice, nor write the same resource twice: which entry would win
+     * is not defined, so such a Bundle is refused before anything is looked up.
+     */
+    private static void requireDistinctTargets(Bundle bundle, List<Request> requests) {
+        Set<String> fullUrls = new HashSet<>();
+        Set<String> targets = new HashSet<>();
+        for (Request request : requests) {
+            String fullUrl = bundle.getEntry().get(request.index()).getFullUrl();
+            if (fullUrl != null && !fullUrl.isBlank() && !fullUrls.add(fullUrl)) {
+                throw new InvalidRequestException("Entry " + request.index() + " repeats the fullUrl of an earlier "
+                        + "entry; each entry of a transaction needs its own");
+            }
+            boolean write = request.method() == HTTPVerb.PUT || request.method() == HTTPVerb.DELETE;
+            if (write && request.id() != null && !targets.add(request.type() + "/" + request.id())) {
+                throw new InvalidRequestException("Entry " + request.index() + " writes " + request.type()
+                        + " with the same id as an earlier entry; a transaction writes each resource once");
+            }
+        }
+    }
+
+    private static long parseVersionId(Request request) {
+        try {
+            return Long.parseLong(request.version());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("Entry " + request.index() + ": version id must be a number");
         }
     }
 
@@ -319,21 +313,16 @@ public class BundleProcessor {
                 : singleMatch(request.type(), SearchRequestParser.conditionQuery(request.ifNoneExist()), "If-None-Exist", false);
     }
 
-    /** The id of the one resource a condition matches; empty for none (unless required); 412 for several. */
+    /**
+     * The id of the one resource a condition matches among those the caller may read; empty for none (unless
+     * required); 412 for several. Matches outside the caller's reach never count, so they cannot be detected.
+     */
     private Optional<String> singleMatch(String type, String query, String what, boolean required) {
-        SearchQuery condition = condition(type, query);
-        SearchPage page = store.search(new SearchQuery(condition.resourceType(), condition.criteria(),
-                condition.sort(), 2, null, SearchQuery.TotalMode.NONE, false));
-        if (page.resources().size() > 1) {
-            throw new PreconditionFailedException(what + " " + type + "?" + query + " matches several resources");
+        Optional<String> match = pipeline.singleMatch(condition(type, query), what + " " + type + "?" + query);
+        if (match.isEmpty() && required) {
+            throw new PreconditionFailedException(what + " " + type + "?" + query + " matches no resource");
         }
-        if (page.resources().isEmpty()) {
-            if (required) {
-                throw new PreconditionFailedException(what + " " + type + "?" + query + " matches no resource");
-            }
-            return Optional.empty();
-        }
-        return Optional.of(page.resources().get(0).getIdElement().getIdPart());
+        return match;
     }
 
     private SearchQuery condition(String type, String query) {

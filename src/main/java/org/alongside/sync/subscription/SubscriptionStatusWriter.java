@@ -6,14 +6,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.Optional;
+import org.alongside.interaction.InteractionPipeline;
 import org.alongside.store.ResourceStore;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
 
 /**
  * Shows delivery trouble on the Subscription itself ({@code status} error with an {@code error} text, back to active
- * on success), as a new version written through the store. A Subscription the client meanwhile turned off or deleted
- * is left alone.
+ * on success), as a new version written through the interaction pipeline by the server itself (so the Subscription
+ * rules and the write checks hold for it as for a client's write). A Subscription the client meanwhile turned off or
+ * deleted is left alone.
  */
 @ApplicationScoped
 @Transactional
@@ -21,6 +23,9 @@ public class SubscriptionStatusWriter {
 
     @Inject
     ResourceStore store;
+
+    @Inject
+    InteractionPipeline pipeline;
 
     public void error(String subscriptionId, String error) {
         change(subscriptionId, SubscriptionStatus.ERROR, error);
@@ -47,6 +52,6 @@ public class SubscriptionStatusWriter {
         }
         subscription.setStatus(status);
         subscription.setError(error);
-        store.update(SubscriptionSpecs.SUBSCRIPTION, id, subscription, Optional.empty());
+        pipeline.asServer(() -> pipeline.update(SubscriptionSpecs.SUBSCRIPTION, id, subscription, Optional.empty()));
     }
 }

@@ -1,4 +1,4 @@
-package org.alongside.fhir;
+package org.alongside.interaction;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

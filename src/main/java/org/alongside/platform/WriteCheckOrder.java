@@ -1,0 +1,40 @@
+package org.alongside.platform;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.alongside.conformance.ProfileValidation;
+import org.alongside.interaction.WriteCheck;
+import org.alongside.mentorship.SessionRules;
+import org.alongside.security.ConsentAuthorship;
+import org.alongside.security.Part2Labels;
+import org.alongside.sync.subscription.SubscriptionRules;
+
+/**
+ * The order of the write checks, declared once: rules that complete or refuse a resource of their own type
+ * (sessions get their billing units, subscriptions their status, consents their recorder), then the Part 2 labels
+ * over what those rules made, then profile validation of exactly what will be stored.
+ */
+@ApplicationScoped
+public class WriteCheckOrder implements WriteCheck.Order {
+
+    @Inject
+    SessionRules sessions;
+
+    @Inject
+    SubscriptionRules subscriptions;
+
+    @Inject
+    ConsentAuthorship consents;
+
+    @Inject
+    Part2Labels part2Labels;
+
+    @Inject
+    ProfileValidation validation;
+
+    @Override
+    public List<WriteCheck> checks() {
+        return List.of(sessions, subscriptions, consents, part2Labels, validation);
+    }
+}
