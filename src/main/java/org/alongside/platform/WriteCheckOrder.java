@@ -8,10 +8,12 @@ import org.alongside.interaction.WriteCheck;
 import org.alongside.mentorship.SessionRules;
 import org.alongside.security.ConsentAuthorship;
 import org.alongside.security.Part2Labels;
+import org.alongside.security.Part2Subscriptions;
 import org.alongside.sync.subscription.SubscriptionRules;
 
 /**
- * The order of the write checks, declared once: rules that complete or refuse a resource of their own type
+ * The order of the write checks, declared once: who may write a program instrument at all (a Subscription), rules
+ * that complete or refuse a resource of their own type
  * (sessions get their billing units, subscriptions their status, consents their recorder), then the Part 2 labels
  * over what those rules made, then profile validation of exactly what will be stored.
  */
@@ -28,6 +30,9 @@ public class WriteCheckOrder implements WriteCheck.Order {
     ConsentAuthorship consents;
 
     @Inject
+    Part2Subscriptions part2Subscriptions;
+
+    @Inject
     Part2Labels part2Labels;
 
     @Inject
@@ -35,6 +40,6 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Override
     public List<WriteCheck> checks() {
-        return List.of(sessions, subscriptions, consents, part2Labels, validation);
+        return List.of(part2Subscriptions, sessions, subscriptions, consents, part2Labels, validation);
     }
 }
