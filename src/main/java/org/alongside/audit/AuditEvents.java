@@ -47,7 +47,8 @@ final class AuditEvents {
 
         AuditEvent.AuditEventAgentComponent agent = event.addAgent().setRequestor(true);
         if (caller == null) {
-            agent.setWho(new Reference().setDisplay("unauthenticated"));
+            agent.setWho(new Reference().setDisplay(notes.serverWork ? "Alongside server (background work)"
+                    : "unauthenticated"));
         } else {
             agent.setWho(caller.fhirUser().map(Reference::new)
                     .orElseGet(() -> new Reference().setIdentifier(new Identifier().setValue(caller.subject()))));

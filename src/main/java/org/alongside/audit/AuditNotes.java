@@ -49,6 +49,18 @@ public final class AuditNotes {
         this.httpMethod = httpMethod;
     }
 
+    /** Set for the server's own work (no request): its events name the server as the agent. */
+    boolean serverWork;
+
+    /** Notes for a write the server makes on its own (background delivery), which is audited like any other. */
+    static AuditNotes serverWork(String interaction) {
+        AuditNotes notes = new AuditNotes(java.util.UUID.randomUUID().toString(), null, null);
+        notes.serverWork = true;
+        notes.interaction = interaction;
+        notes.action = AuditInterceptor.action(interaction);
+        return notes;
+    }
+
     public static AuditNotes current() {
         return CURRENT.get();
     }

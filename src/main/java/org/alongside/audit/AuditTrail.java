@@ -46,9 +46,10 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
     @Inject
     AccessGuard guard;
 
+    /** Every write is audited: a caller's with their request, the server's own (background work) as the server's. */
     @Override
     public boolean interestedIn(String resourceType) {
-        return AuditNotes.current() != null;
+        return true;
     }
 
     /** A write inside a request: collect it into the event of its transaction, stored before commit. */
@@ -60,7 +61,7 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
         IBaseResource resource = change.resource();
         AuditNotes notes = AuditNotes.current();
         if (notes == null) {
-            return; // start-up or background work: not a caller's interaction
+            notes = AuditNotes.serverWork(change.operation().name().toLowerCase(java.util.Locale.ROOT));
         }
         @SuppressWarnings("unchecked")
         TransactionWrites writes = (TransactionWrites) transactions.getResource(TRANSACTION_KEY);
