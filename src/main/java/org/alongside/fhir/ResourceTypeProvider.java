@@ -21,7 +21,7 @@ import org.alongside.interaction.InteractionPipeline;
 import org.alongside.interaction.SearchBundles;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
-import org.alongside.store.FhirIds;
+import org.alongside.search.FhirIds;
 import org.alongside.store.WriteResult;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;

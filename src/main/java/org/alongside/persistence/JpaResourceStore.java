@@ -24,7 +24,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.alongside.store.FhirIds;
+import org.alongside.search.FhirIds;
 import org.alongside.index.IndexedValues;
 import org.alongside.index.SearchIndexExtractor;
 import org.alongside.persistence.index.DateIndexRow;

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.alongside.store.FhirIds;
 import org.alongside.search.SearchQuery.Criterion;
 import org.alongside.search.SearchQuery.DateValue;
 import org.alongside.search.SearchQuery.IdCriterion;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.alongside.store.FhirIds;
+import org.alongside.search.FhirIds;
 import org.alongside.index.IndexedValues;
 import org.alongside.index.SearchIndexExtractor;
 import org.alongside.search.SearchParamRegistry;

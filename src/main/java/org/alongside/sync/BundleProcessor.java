@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.alongside.store.FhirIds;
+import org.alongside.search.FhirIds;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;

@@ -1,4 +1,4 @@
-package org.alongside.store;
+package org.alongside.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.alongside.store;
+package org.alongside.search;
 
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
