@@ -38,8 +38,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.alongside.config.FhirSetup;
-import org.alongside.config.Warmup;
 import org.alongside.interaction.WriteCheck;
 import org.alongside.interaction.WriteChecks;
 import org.alongside.platform.WriteCheckOrder;
@@ -80,15 +78,13 @@ class ArchitectureTest {
             uses("store", "search"),
             uses("index", "search"),
             uses("search"),
-            uses("config", "conformance", "search", "index"),
+            uses("config"),
             uses("health", "persistence"),
             uses("app", "config"),
-            uses("platform", "interaction", "security", "mentorship", "sync.subscription", "conformance"));
+            uses("platform", "interaction", "security", "mentorship", "sync.subscription", "conformance", "config",
+                    "search", "index"));
 
     /** The one dependency that closes a cycle today (config → conformance → interaction → config); see below. */
-    private static final DescribedPredicate<JavaClass> CONFIG_PRODUCERS_AND_WARMUP =
-            describe("config's producers and warm-up", c -> c.isEquivalentTo(FhirSetup.class)
-                    || c.isEquivalentTo(Warmup.class));
 
     // --- the table ---------------------------------------------------------------------------------------------
 
@@ -145,24 +141,13 @@ class ArchitectureTest {
 
     // --- cycles ------------------------------------------------------------------------------------------------
 
-    /**
-     * One cycle is left and named here rather than frozen: config's CDI producers ({@link FhirSetup}: custom search
-     * parameters from conformance) and start-up warm-up ({@link Warmup}: the profile validator) use
-     * {@code conformance}, whose {@code ProfileValidation} is an {@code interaction.WriteCheck}, and
-     * {@code interaction.SearchBundles} reads {@code config.AlongsideConfig}. Moving those two classes into
-     * {@code platform}, the composition root, removes it; until then only these two classes may close it.
-     */
     @ArchTest
     static final ArchRule top_level_packages_are_free_of_cycles = slices()
-            .matching(ROOT + ".(*)..").should().beFreeOfCycles()
-            .ignoreDependency(CONFIG_PRODUCERS_AND_WARMUP, resideInAnyPackage(ROOT + ".conformance.."))
-            .because("the one cycle left, config → conformance → interaction → config, is named in this test");
+            .matching(ROOT + ".(*)..").should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule packages_are_free_of_cycles_sub_packages_included = slices()
-            .matching(ROOT + ".(**)").should().beFreeOfCycles()
-            .ignoreDependency(CONFIG_PRODUCERS_AND_WARMUP, resideInAnyPackage(ROOT + ".conformance.."))
-            .because("the one cycle left, config → conformance → interaction → config, is named in this test");
+            .matching(ROOT + ".(**)").should().beFreeOfCycles();
 
     // --- rules of the design -----------------------------------------------------------------------------------
 

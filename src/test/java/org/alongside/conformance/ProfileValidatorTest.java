@@ -46,7 +46,7 @@ class ProfileValidatorTest {
 
     @BeforeAll
     static void buildOnce() throws IOException {
-        // like the server's context (config.FhirSetup): strict parsing
+        // like the server's context (platform.FhirSetup): strict parsing
         context = FhirContext.forR4();
         context.setParserErrorHandler(new StrictErrorHandler());
         parser = context.newJsonParser();

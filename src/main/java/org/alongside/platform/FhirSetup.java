@@ -1,4 +1,4 @@
-package org.alongside.config;
+package org.alongside.platform;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.StrictErrorHandler;
@@ -7,6 +7,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import org.alongside.config.AlongsideConfig;
 import org.alongside.conformance.ConformanceResources;
 import org.alongside.index.SearchIndexExtractor;
 import org.alongside.search.SearchParamDef;

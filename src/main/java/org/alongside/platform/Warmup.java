@@ -1,4 +1,4 @@
-package org.alongside.config;
+package org.alongside.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
