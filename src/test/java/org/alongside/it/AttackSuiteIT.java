@@ -72,9 +72,11 @@ import org.junit.jupiter.api.TestFactory;
  */
 class AttackSuiteIT {
 
-    enum Who { PEER, SUPERVISOR, CLINICIAN, EHR_IN, EHR_OUT, ADMIN }
+    /** Roles; PEER_DEACTIVATED is a peer whose only PractitionerRole was set active=false after their assignments. */
+    enum Who { PEER, SUPERVISOR, CLINICIAN, EHR_IN, EHR_OUT, ADMIN, PEER_DEACTIVATED }
 
-    enum Scope { FULL, READ_ONLY, LAUNCH_PATIENT, UNRELATED }
+    /** Scopes: *.cruds, *.rs, launch patient (patient/*.rs), an unrelated type (Practitioner.rs), one type (CarePlan.rs). */
+    enum Scope { FULL, READ_ONLY, LAUNCH_PATIENT, UNRELATED, CAREPLAN_ONLY }
 
     enum Op { READ, SEARCH, CREATE, UPDATE, DELETE }
 
@@ -114,6 +116,8 @@ class AttackSuiteIT {
     private static final String GHOST = "as-ghost-" + RUN;
     private static final String ASSIGNEE = "as-assignee-" + RUN;
     private static final String PEER_ROLE = "as-peer-role-" + RUN;
+    private static final String PEER_OFF = "as-peer-off-" + RUN;
+    private static final String PEER_OFF_ROLE = "as-peer-off-role-" + RUN;
     private static final String SUP_ROLE = "as-sup-role-" + RUN;
     private static final String GHOST_ROLE = "as-ghost-role-" + RUN;
     private static final String ASSIGNEE_ROLE = "as-assignee-role-" + RUN;
@@ -155,11 +159,12 @@ class AttackSuiteIT {
         return (who == Who.EHR_IN || who == Who.EHR_OUT) && scope != Scope.LAUNCH_PATIENT;
     }
 
-    static boolean scopeAllows(Scope scope, Op op) {
+    static boolean scopeAllows(Scope scope, String type, Op op) {
         return switch (scope) {
             case FULL -> true;
             case READ_ONLY, LAUNCH_PATIENT -> op == Op.READ || op == Op.SEARCH;
             case UNRELATED -> false; // Practitioner.rs: nothing about people
+            case CAREPLAN_ONLY -> type.equals("CarePlan") && (op == Op.READ || op == Op.SEARCH);
         };
     }
 
@@ -169,7 +174,7 @@ class AttackSuiteIT {
             case ADMIN -> false; // minimum necessary: no clinical records
             case CLINICIAN -> op != Op.DELETE;
             case SUPERVISOR -> op == Op.READ || op == Op.SEARCH;
-            case PEER -> op == Op.READ || op == Op.SEARCH || ((op == Op.CREATE || op == Op.UPDATE)
+            case PEER, PEER_DEACTIVATED -> op == Op.READ || op == Op.SEARCH || ((op == Op.CREATE || op == Op.UPDATE)
                     && Set.of("Encounter", "Procedure", "Communication", "Goal").contains(type));
         };
     }
@@ -179,8 +184,8 @@ class AttackSuiteIT {
         if (who == Who.EHR_IN || who == Who.EHR_OUT) {
             return scope != Scope.LAUNCH_PATIENT || patient.equals(P1);
         }
-        if (who == Who.ADMIN) {
-            return false;
+        if (who == Who.ADMIN || who == Who.PEER_DEACTIVATED) {
+            return false; // a deactivated role stands for nobody: it reaches no one
         }
         return IN_CARE.contains(patient) && (scope != Scope.LAUNCH_PATIENT || patient.equals(P1));
     }
@@ -191,11 +196,11 @@ class AttackSuiteIT {
     }
 
     static boolean canSearch(Who who, Scope scope, String type) {
-        return scopeAllows(scope, Op.SEARCH) && roleAllows(who, type, Op.SEARCH);
+        return scopeAllows(scope, type, Op.SEARCH) && roleAllows(who, type, Op.SEARCH);
     }
 
     static boolean canRead(Who who, Scope scope, String type, String patient, boolean part2) {
-        return scopeAllows(scope, Op.READ) && roleAllows(who, type, Op.READ) && reaches(who, scope, patient)
+        return scopeAllows(scope, type, Op.READ) && roleAllows(who, type, Op.READ) && reaches(who, scope, patient)
                 && discloses(who, patient, part2);
     }
 
@@ -205,7 +210,7 @@ class AttackSuiteIT {
 
     /** A write of a record of the type about the patient (a new Patient, or a Patient to delete, is nobody's). */
     static boolean canWrite(Who who, Scope scope, String type, Op op, String patient) {
-        if (!scopeAllows(scope, op) || !roleAllows(who, type, op)) {
+        if (!scopeAllows(scope, type, op) || !roleAllows(who, type, op)) {
             return false;
         }
         boolean newPerson = type.equals("Patient") && (op == Op.CREATE || op == Op.DELETE);
@@ -227,23 +232,28 @@ class AttackSuiteIT {
 
     @BeforeAll
     static void scene() throws Exception {
+        long started = System.nanoTime();
         AttackSupport.put("Organization", ORG, AttackSupport.organization("Attack clinic " + RUN));
-        for (String person : List.of(PEER, SUP, CLIN, ADMIN, GHOST, ASSIGNEE)) {
+        for (String person : List.of(PEER, SUP, CLIN, ADMIN, GHOST, ASSIGNEE, PEER_OFF)) {
             AttackSupport.put("Practitioner", person, "\"name\":[{\"text\":\"" + person + "\"}]");
         }
         AttackSupport.put("PractitionerRole", SUP_ROLE, AttackSupport.peerRole(SUP, ORG, null, true));
         AttackSupport.put("PractitionerRole", PEER_ROLE, AttackSupport.peerRole(PEER, ORG, SUP_ROLE, true));
         AttackSupport.put("PractitionerRole", GHOST_ROLE, AttackSupport.peerRole(GHOST, ORG, null, true));
         AttackSupport.put("PractitionerRole", ASSIGNEE_ROLE, AttackSupport.peerRole(ASSIGNEE, ORG, null, true));
+        AttackSupport.put("PractitionerRole", PEER_OFF_ROLE, AttackSupport.peerRole(PEER_OFF, ORG, null, true));
         // the write patients: W1 in the peer's, supervisor's and clinician's care, W2 in a peer's nobody acts as
         for (String w : WRITE_PATIENTS) {
             AttackSupport.put("Patient", w, AttackSupport.patient(FAMILY.get(w)) + "," + ids(new String[] {KEY, w}));
             AttackSupport.put("CarePlan", "as-plan-" + w, AttackSupport.carePlan(w, null));
         }
         AttackSupport.assign("as-plan-" + W1, PEER_ROLE, "Practitioner/" + CLIN);
+        AttackSupport.assign("as-plan-" + W1, PEER_OFF_ROLE, "Practitioner/" + CLIN);
         AttackSupport.assign("as-plan-" + W2, GHOST_ROLE, "Practitioner/" + CLIN);
         AttackSupport.put("CareTeam", "as-treat-" + W1, AttackSupport.careTeam(W1, "Practitioner/" + CLIN));
         writeTargets();
+        System.out.println("AttackSuiteIT: " + TARGET_ENTRIES.size() + " write targets made after "
+                + (System.nanoTime() - started) / 1_000_000 + " ms");
         Thread.sleep(1100);
         readSceneStart = Instant.now().minusMillis(100);
         for (String p : READ_PATIENTS) {
@@ -255,6 +265,9 @@ class AttackSuiteIT {
             record(new Rec("CarePlan", plan, p, false, "plan"), AttackSupport.carePlan(p, "Goal/" + goal));
             String mentor = IN_CARE.contains(p) ? PEER_ROLE : GHOST_ROLE;
             String referral = AttackSupport.assign(plan, mentor, "Practitioner/" + CLIN);
+            if (IN_CARE.contains(p)) {
+                AttackSupport.assign(plan, PEER_OFF_ROLE, "Practitioner/" + CLIN);
+            }
             if (IN_CARE.contains(p)) {
                 AttackSupport.put("CareTeam", "as-treat-" + label + "-" + RUN, AttackSupport.careTeam(p, "Practitioner/" + CLIN));
             }
@@ -268,6 +281,8 @@ class AttackSuiteIT {
                 AttackSupport.put("Consent", "as-consent-" + label + "-" + RUN, AttackSupport.consent(p, OUTSIDE, "active"));
             }
         }
+        // the deactivated peer's role ends here: its assignments and care team places stay as they were
+        AttackSupport.put("PractitionerRole", PEER_OFF_ROLE, AttackSupport.peerRole(PEER_OFF, ORG, null, false));
         // every token, once
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> fetched = new ArrayList<>();
@@ -280,6 +295,7 @@ class AttackSuiteIT {
             f.get();
         }
         pool.shutdown();
+        System.out.println("AttackSuiteIT: scene made in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
     private static void record(Rec rec, String members) {
@@ -373,9 +389,10 @@ class AttackSuiteIT {
                 case READ_ONLY -> context + "/*.rs";
                 case LAUNCH_PATIENT -> "launch/patient patient/*.rs";
                 case UNRELATED -> context + "/Practitioner.rs";
+                case CAREPLAN_ONLY -> context + "/CarePlan.rs";
             };
             String role = switch (who) {
-                case PEER -> "peer-specialist";
+                case PEER, PEER_DEACTIVATED -> "peer-specialist";
                 case SUPERVISOR -> "supervisor";
                 case CLINICIAN -> "clinician";
                 case EHR_IN, EHR_OUT -> "ehr-system";
@@ -383,6 +400,7 @@ class AttackSuiteIT {
             };
             String fhirUser = switch (who) {
                 case PEER -> PEER;
+                case PEER_DEACTIVATED -> PEER_OFF;
                 case SUPERVISOR -> SUP;
                 case CLINICIAN -> CLIN;
                 case ADMIN -> ADMIN;
@@ -997,7 +1015,7 @@ class AttackSuiteIT {
         if (count("Goal", MARK, marker) != 0) {
             return crossing("$validate stored the resource");
         }
-        boolean allowed = scopeAllows(scope, Op.READ) && roleAllows(who, "Goal", Op.READ);
+        boolean allowed = scopeAllows(scope, "Goal", Op.READ) && roleAllows(who, "Goal", Op.READ);
         if (allowed) {
             return r.statusCode() == 200 ? Verdict.PASS : wrong("expected 200, got " + r.statusCode());
         }
@@ -1053,6 +1071,12 @@ class AttackSuiteIT {
             }
         }
         for (String p : WRITE_PATIENTS) {
+            // a Consent naming the outside client as recipient: Part 2 honours only consents the program records
+            boolean consent = canWrite(who, scope, "Consent", Op.CREATE, p) && who != Who.EHR_OUT;
+            for (String method : List.of("POST", "PUT", "transaction POST")) {
+                add(cases, 2, "Consent naming the outside client (" + method + ")", t + " for " + label(p) + " → "
+                        + (consent ? "201" : "403"), () -> consentWrite(who, scope, method, p, consent));
+            }
             boolean session = canWrite(who, scope, "Encounter", Op.CREATE, p);
             add(cases, 2, "$record-peer-session", t + " for " + label(p) + " → " + (session ? "200" : "403"),
                     () -> recordSession(who, scope, p, session));
@@ -1249,11 +1273,27 @@ class AttackSuiteIT {
                 + "{\"name\":\"modality\",\"valueString\":\"phone\"},"
                 + "{\"name\":\"focus\",\"valueCoding\":{\"system\":\"http://alongside.health/fhir/CodeSystem/focus-area\","
                 + "\"code\":\"cravings\"}},"
+                + "{\"name\":\"whatWasDone\",\"valueString\":\"Talked\"},{\"name\":\"response\",\"valueString\":\"Helped\"},"
+                + "{\"name\":\"nextSteps\",\"valueString\":\"Call Friday\"},"
                 + "{\"name\":\"clientKey\",\"valueString\":\"" + key + "\"}]}";
         HttpResponse<String> r = send(who, scope, "POST", "/Encounter/$record-peer-session", params);
         // a peer may record only their own sessions: for W2 the session's peer is not the caller
-        boolean own = who != Who.PEER || p.equals(W1);
+        boolean own = (who != Who.PEER && who != Who.PEER_DEACTIVATED) || p.equals(W1);
         return judgeWrite(allowed && own, r.statusCode(), count("Encounter", SESSION_KEY, key) > 0, "the session");
+    }
+
+    private static Verdict consentWrite(Who who, Scope scope, String method, String p, boolean allowed) {
+        String marker = UUID.randomUUID().toString();
+        String id = "as-consent-" + UUID.randomUUID().toString().substring(0, 18);
+        String body = "{\"resourceType\":\"Consent\"," + (method.equals("PUT") ? "\"id\":\"" + id + "\"," : "")
+                + AttackSupport.consent(p, OUTSIDE, "active") + "," + ids(new String[] {MARK, marker}) + "}";
+        HttpResponse<String> r = switch (method) {
+            case "POST" -> send(who, scope, "POST", "/Consent", body);
+            case "PUT" -> send(who, scope, "PUT", "/Consent/" + id, body);
+            default -> send(who, scope, "POST", "", requestBundle("transaction", entries(entry("POST", "Consent", body))));
+        };
+        return judgeWrite(allowed, method.startsWith("transaction") ? bundleStatus("transaction", r) : r.statusCode(),
+                count("Consent", MARK, marker) > 0, "the consent");
     }
 
     private static Verdict assign(Who who, Scope scope, String plan, boolean allowed) {

@@ -113,11 +113,18 @@ final class AttackSupport {
         return "\"identifier\":[{\"system\":\"" + system + "\",\"value\":\"" + value + "\"}]";
     }
 
-    /** Sessions happen today (an assignment made today covers them): the last minutes before the tests started. */
-    static final String SESSION_START = java.time.Instant.now().minusSeconds(120).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-            .toString();
-    static final String SESSION_END = java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-            .toString();
+    /**
+     * Sessions happen today (an assignment made today covers them, from the start of the day): a minute ending a
+     * minute before the tests started, or the first minute of the day just after midnight.
+     */
+    static final String SESSION_START = sessionStart().toString();
+    static final String SESSION_END = sessionStart().plusSeconds(60).toString();
+
+    private static java.time.Instant sessionStart() {
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        java.time.Instant today = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        return now.minusSeconds(120).isBefore(today) ? today.plusSeconds(1) : now.minusSeconds(120);
+    }
 
     /**
      * A peer support session (HCPCS H0038): a Part 2 record, labelled by the server in Part 2 mode. The author must
