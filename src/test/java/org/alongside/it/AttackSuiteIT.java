@@ -54,9 +54,11 @@ import org.junit.jupiter.api.TestFactory;
  * into) the server — REST read, vread, search, {@code _include}/{@code _revinclude}, chains, {@code _has},
  * {@code _summary=count}, history (instance, type, system), batch and transaction GET/POST/PUT/DELETE,
  * conditional create/update/delete (REST and in Bundles), conditional references, the operations and the
- * audit trail — × role (peer, supervisor, clinician, EHR inside the Part 2 program, EHR outside it, admin) ×
- * scope (full, read-only, launch patient, unrelated type) × whose record (in / out of the caller's care) ×
- * consent state (none / an active Part 2 consent for the outside recipient).
+ * audit trail, consents naming the outside client — × role (peer, supervisor, clinician, EHR inside the Part 2
+ * program, EHR outside it, admin, and a peer whose role was deactivated) × scope (full, read-only, launch
+ * patient, an unrelated type, one type: CarePlan.rs) × whose record (in / out of the caller's care) × consent
+ * state (none / an active Part 2 consent for the outside recipient). Consent state matters to reads by the
+ * outside client; write cases work on the write patients, who have no consent.
  *
  * <p>The expected answer of every case comes from the rules of docs/security.md, restated below
  * ({@link #canRead}, {@link #canWrite}) independently of the server's code, as {@link AccessMatrixIT} does.
