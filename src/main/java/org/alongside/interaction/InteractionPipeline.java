@@ -125,7 +125,13 @@ public class InteractionPipeline {
         return auditedWrite("create", resource.fhirType(), () -> {
             access.checkWrite(Optional.empty(), resource);
             writeChecks.apply(resource);
-            return returned(store.create(resource, withinReach(ifNoneExist)));
+            WriteResult result = store.create(resource, withinReach(ifNoneExist));
+            if (!result.created() && !access.canRead(result.resource())) {
+                // the match is one the caller may not read (consent): for them nothing matched. The type lock taken
+                // by the conditional create is held until commit, so this create is as race-safe as the first try
+                result = store.create(resource, Optional.empty());
+            }
+            return returned(result);
         });
     }
 
@@ -135,7 +141,11 @@ public class InteractionPipeline {
         return auditedWrite("create", resource.fhirType(), () -> {
             access.checkWrite(Optional.empty(), resource);
             writeChecks.apply(resource);
-            return returned(store.createWithId(resource, id, withinReach(ifNoneExist)));
+            // a caller whose records are filtered one by one decided "no match" among what they may read (singleMatch);
+            // the store's own recheck would count what they may not read
+            Optional<SearchQuery> condition = access.filtersRecords(resource.fhirType()) ? Optional.empty()
+                    : withinReach(ifNoneExist);
+            return returned(store.createWithId(resource, id, condition));
         });
     }
 
@@ -183,6 +193,19 @@ public class InteractionPipeline {
             access.checkConditionalWrite(condition.resourceType(), true);
             return store.deleteMatching(requireWithinReach(condition));
         });
+    }
+
+    /**
+     * Refuses an interaction on a type before anything is looked up for it (a Bundle entry's conditions and
+     * references are resolved only once the caller may do the entry at all).
+     */
+    public void checkInteraction(String resourceType, String interaction) {
+        access.checkInteraction(resourceType, interaction);
+    }
+
+    /** Refuses a conditional update or delete of the type before its condition is matched. */
+    public void checkConditionalWrite(String resourceType, boolean delete) {
+        access.checkConditionalWrite(resourceType, delete);
     }
 
     /**

@@ -66,7 +66,24 @@ public class AccessGuard {
         if (!AccessRules.roleAllows(caller.roles(), type, interaction)) {
             throw forbidden("Role " + roles(caller) + " may not " + name(interaction) + " " + type);
         }
+        if (AccessRules.kindOf(type) == AccessRules.Kind.AUDIT) {
+            requireWholeAuditTrail(caller, context);
+        }
         return context;
+    }
+
+    /**
+     * The audit trail names every person and record of the program: it is read with a user or system grant only (a
+     * patient-context token reaches one person, and the trail is not filtered by person), and in Part 2 mode only
+     * from inside the program, since even that someone is a patient of the program is Part 2 information.
+     */
+    private void requireWholeAuditTrail(Caller caller, ScopeSet.Context context) {
+        if (context == ScopeSet.Context.PATIENT) {
+            throw forbidden("The audit trail is read with user or system scopes, not a patient launch");
+        }
+        if (part2.enabled() && part2.isOutsideRecipient(caller)) {
+            throw forbidden("The audit trail is not offered to recipients outside the Part 2 program");
+        }
     }
 
     /** Whose records the caller may touch with a grant in the given scope context. */

@@ -23,6 +23,15 @@ public class CallerRecordAccess implements RecordAccess {
     Part2Config part2;
 
     @Override
+    public void checkInteraction(String resourceType, String interaction) {
+        RequestAccess access = access();
+        if (!access.isServer()) {
+            guard.requireInteraction(access, resourceType,
+                    Interaction.valueOf(interaction.toUpperCase(java.util.Locale.ROOT)));
+        }
+    }
+
+    @Override
     public void checkRead(IBaseResource resource) {
         RequestAccess access = access();
         if (!access.isServer()) {

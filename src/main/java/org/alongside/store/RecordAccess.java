@@ -14,6 +14,12 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  */
 public interface RecordAccess {
 
+    /**
+     * Refuses an interaction (create, read, update, delete, search) on the type outright: scope and role, before any
+     * record is looked at or any condition matched, so a refusal never depends on what exists.
+     */
+    void checkInteraction(String resourceType, String interaction);
+
     /** Refuses reading this record: scope, role, reach and, for Part 2 records, the person's consent. */
     void checkRead(IBaseResource resource);
 

@@ -2,6 +2,7 @@ package org.alongside.sync;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
@@ -104,6 +105,14 @@ public class BundleProcessor {
 
     private Bundle transaction(Bundle bundle, List<Request> requests, String serverBase, boolean returnResources) {
         requireDistinctTargets(bundle, requests);
+        // 0. may the caller do each entry at all? Before any condition or reference is matched for it
+        for (Request request : requests) {
+            try {
+                requireEntryAllowed(request);
+            } catch (BaseServerResponseException e) {
+                throw prefixed(request, e);
+            }
+        }
         Map<String, String> idsByFullUrl = new HashMap<>();
         Map<Integer, String> assignedIds = new HashMap<>();
         Map<Integer, BundleEntryResponseComponent> responses = new LinkedHashMap<>();
@@ -153,6 +162,7 @@ public class BundleProcessor {
         for (Request request : requests) {
             try {
                 responses.put(request.index(), transactions.alone(() -> {
+                    requireEntryAllowed(request);
                     if (request.resource() != null) {
                         resolveReferences(request, Map.of(), serverBase);
                     }
@@ -228,6 +238,32 @@ public class BundleProcessor {
             }
             default -> throw new InvalidRequestException("Entry " + request.index() + ": method "
                     + request.method().toCode() + " is not supported in a Bundle");
+        }
+    }
+
+    /** Scope and role for the entry's interaction, and for a conditional write the reach it needs. */
+    private void requireEntryAllowed(Request request) {
+        switch (request.method()) {
+            case POST -> pipeline.checkInteraction(request.type(), "create");
+            case PUT -> {
+                if (request.conditional()) {
+                    pipeline.checkConditionalWrite(request.type(), false);
+                } else {
+                    try {
+                        pipeline.checkInteraction(request.type(), "update");
+                    } catch (ForbiddenOperationException e) {
+                        pipeline.checkInteraction(request.type(), "create"); // update-as-create
+                    }
+                }
+            }
+            case DELETE -> {
+                if (request.conditional()) {
+                    pipeline.checkConditionalWrite(request.type(), true);
+                } else {
+                    pipeline.checkInteraction(request.type(), "delete");
+                }
+            }
+            default -> pipeline.checkInteraction(request.type(), request.id() == null ? "search" : "read");
         }
     }
 

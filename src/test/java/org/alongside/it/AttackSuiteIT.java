@@ -221,8 +221,9 @@ class AttackSuiteIT {
 
     /** The audit trail: administrators and EHR systems; a launch-patient token only about the launch patient. */
     static boolean canSearchAudit(Who who, Scope scope, String patient) {
-        boolean role = who == Who.ADMIN || who == Who.EHR_IN || who == Who.EHR_OUT;
-        return role && (scope == Scope.FULL || scope == Scope.READ_ONLY || (scope == Scope.LAUNCH_PATIENT && patient.equals(P1)));
+        // the trail names everyone: user or system grants only, and (Part 2 mode) never outside the program
+        boolean role = who == Who.ADMIN || who == Who.EHR_IN;
+        return role && (scope == Scope.FULL || scope == Scope.READ_ONLY);
     }
 
     /** Bulk export: EHR systems inside the program with a system read scope. */
@@ -571,9 +572,11 @@ class AttackSuiteIT {
                 if (!type.equals("Patient")) {
                     add(cases, 1, "search", t + " " + type + "?patient=" + label(p), () -> judgeSearch(who, scope, type,
                             get(who, scope, "/" + type + "?" + param + "&_total=accurate"), visible(who, scope, mine)));
+                    // a chain looks into Patient: the caller must be allowed to search Patient too
                     add(cases, 1, "chained search", t + " " + type + "?patient.name=<" + label(p) + ">",
-                            () -> judgeSearch(who, scope, type, get(who, scope, "/" + type + "?patient.name=" + FAMILY.get(p)),
-                                    visible(who, scope, mine)));
+                            () -> judgeSearch(canSearch(who, scope, type) && canSearch(who, scope, "Patient"),
+                                    get(who, scope, "/" + type + "?patient.name=" + FAMILY.get(p)),
+                                    visible(who, scope, mine), type));
                 }
                 add(cases, 1, "_summary=count", t + " " + type + "?" + (type.equals("Patient") ? "_id=" : "patient=") + label(p),
                         () -> judgeCount(who, scope, type, get(who, scope, "/" + type + "?" + param + "&_summary=count"),
@@ -621,8 +624,12 @@ class AttackSuiteIT {
                     expected.add(person.ref());
                 }
             }
-            add(cases, 1, "_has", t + " Patient?" + has[1].substring(0, has[1].indexOf('=')), () -> judgeSearch(who, scope,
-                    "Patient", get(who, scope, "/Patient?_id=" + String.join(",", READ_PATIENTS) + "&" + has[1]), expected));
+            // _has looks into the source type: the caller must be allowed to search it, and a recipient outside the
+            // Part 2 program may not look into people's records that way at all (a match tells what consent hides)
+            String source = has[1].split(":")[1];
+            add(cases, 1, "_has", t + " Patient?" + has[1].substring(0, has[1].indexOf('=')), () -> judgeSearch(
+                    canSearch(who, scope, "Patient") && canSearch(who, scope, source) && who != Who.EHR_OUT,
+                    get(who, scope, "/Patient?_id=" + String.join(",", READ_PATIENTS) + "&" + has[1]), expected, "Patient"));
         }
         add(cases, 1, "history (system)", t, () -> historyList(who, scope, null));
         bundleGets(cases, who, scope);
@@ -671,8 +678,11 @@ class AttackSuiteIT {
     }
 
     private static Verdict judgeSearch(Who who, Scope scope, String type, HttpResponse<String> r, Set<String> expected) {
-        return judgeSearch(canSearch(who, scope, type), r.statusCode(), r.statusCode() == 200 ? bundle(r.body()) : null,
-                expected, type);
+        return judgeSearch(canSearch(who, scope, type), r, expected, type);
+    }
+
+    private static Verdict judgeSearch(boolean allowed, HttpResponse<String> r, Set<String> expected, String type) {
+        return judgeSearch(allowed, r.statusCode(), r.statusCode() == 200 ? bundle(r.body()) : null, expected, type);
     }
 
     /** A search answered with a status and maybe a searchset: exactly the visible records, totals counting no more. */
