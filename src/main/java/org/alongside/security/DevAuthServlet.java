@@ -113,7 +113,7 @@ public class DevAuthServlet extends HttpServlet {
                 Optional.ofNullable(request.getParameter("clientId")).orElse("alongside-dev-token"), lifetime,
                 Optional.ofNullable(request.getParameter("purpose")).filter(s -> !s.isBlank()));
         JsonObjectBuilder body = Json.createObjectBuilder()
-                .add("access_token", authority.mint(claims, DevAuthorizationFlow.fhirBase(request)))
+                .add("access_token", authority.mint(claims, config.audience()))
                 .add("token_type", "Bearer").add("expires_in", lifetime).add("scope", scope);
         writeJson(response, 200, body.build().toString());
     }

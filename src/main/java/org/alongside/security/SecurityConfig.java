@@ -2,6 +2,7 @@ package org.alongside.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -23,6 +24,14 @@ public class SecurityConfig {
     @Inject
     @ConfigProperty(name = "alongside.auth.issuer", defaultValue = "http://localhost:9080/auth")
     String issuer;
+
+    /**
+     * The audiences a token must name one of: this server's FHIR base URL as its clients know it. The development
+     * authorization server mints the first one into its tokens.
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.auth.audiences", defaultValue = "http://localhost:9080/fhir")
+    List<String> audiences;
 
     /** Where the development signing key is kept (a JWK file readable by the server user only). */
     @Inject
@@ -53,6 +62,15 @@ public class SecurityConfig {
 
     public String issuer() {
         return issuer;
+    }
+
+    public List<String> audiences() {
+        return audiences;
+    }
+
+    /** The audience the development authorization server puts into the tokens it mints. */
+    public String audience() {
+        return audiences.get(0);
     }
 
     public Optional<String> devKeyFile() {
