@@ -92,10 +92,9 @@ public class AlongsideFhirServlet extends RestfulServer {
 
     @Override
     protected void initialize() {
-        // HAPI's per-request warnings quote request values (search values are names, identifiers); errors that
+        // HAPI's per-request logging quotes request values (search values are names, identifiers); errors that
         // matter are logged by ErrorMasking with an incident id only.
-        java.util.logging.Logger.getLogger("ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor")
-                .setLevel(java.util.logging.Level.SEVERE);
+        HapiLogs.quiet();
         setFhirContext(fhirContext);
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setImplementationDescription("Alongside: peer mentorship next to therapy in FHIR R4 care plans");
