@@ -122,6 +122,8 @@ public class AlongsideFhirServlet extends RestfulServer {
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));
         registerInterceptor(auditInterceptor);
         registerInterceptor(operationAccess);
+        // after the access check: unknown references are looked up only for callers who may invoke the operation
+        registerInterceptor(new OperationParameters(fhirContext, store, recordAccess));
         registerInterceptor(part2Disclosure);
         registerInterceptor(new ResponseShaping());
         registerInterceptor(new ErrorMasking());
