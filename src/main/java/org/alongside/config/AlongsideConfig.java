@@ -38,6 +38,14 @@ public class AlongsideConfig {
     int maxNestingDepth;
 
     /**
+     * Longest request URL (path and query) the application serves; longer ones get 414. Liberty's own limit
+     * (httpOptions limitFieldSize in server.xml) must be larger, or it refuses them first with an empty 400.
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.request.max-url-length", defaultValue = "32768")
+    int maxUrlLength;
+
+    /**
      * Seconds a change feed ({@code _history?_sort=_lastUpdated}) holds back the newest versions, so that
      * a transaction that stamped its versions earlier but commits later is never skipped. Must exceed the
      * longest transaction (server.xml sets the transaction timeout to 120 s) plus clock skew between instances.
@@ -225,6 +233,10 @@ public class AlongsideConfig {
 
     public int maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    public int maxUrlLength() {
+        return maxUrlLength;
     }
 
     public int maxNestingDepth() {

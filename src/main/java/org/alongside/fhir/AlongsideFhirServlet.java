@@ -80,10 +80,9 @@ public class AlongsideFhirServlet extends RestfulServer {
 
     @Override
     protected void initialize() {
-        // HAPI's per-request warnings quote request values (search values are names, identifiers); errors that
+        // HAPI's per-request logging quotes request values (search values are names, identifiers); errors that
         // matter are logged by ErrorMasking with an incident id only.
-        java.util.logging.Logger.getLogger("ca.uhn.fhir.rest.server.interceptor.ExceptionHandlingInterceptor")
-                .setLevel(java.util.logging.Level.SEVERE);
+        HapiLogs.quiet();
         setFhirContext(fhirContext);
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setImplementationDescription("Alongside: peer mentorship next to therapy in FHIR R4 care plans");
@@ -108,6 +107,8 @@ public class AlongsideFhirServlet extends RestfulServer {
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));
         registerInterceptor(auditInterceptor);
         registerInterceptor(operationAccess);
+        // after the access check: unknown references are looked up only for callers who may invoke the operation
+        registerInterceptor(new OperationParameters(fhirContext, pipeline));
         registerInterceptor(new ResponseShaping());
         registerInterceptor(new ErrorMasking());
         registerInterceptor(new CapabilityStatementCustomizer(registry, conformance, version == null ? "dev" : version));

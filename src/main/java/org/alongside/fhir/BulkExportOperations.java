@@ -2,8 +2,8 @@ package org.alongside.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.servlet.http.HttpServletResponse;
@@ -26,8 +26,10 @@ import org.alongside.sync.export.ExportLevel;
 import org.alongside.sync.export.ExportRequest;
 import org.alongside.sync.export.ExportUrls;
 import org.alongside.sync.export.Manifest;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * Bulk Data Access IG v2 over HTTP: kick-off ({@code $export} on the system and on Patient), the status URL
@@ -50,23 +52,30 @@ public class BulkExportOperations {
         this.fhirContext = fhirContext;
     }
 
+    // The kick-off parameters are declared for OperationParameters (which refuses any other) and parsed with their
+    // rules by KickoffParser.
+
     /** {@code GET [base]/$export}: every resource of the requested types. */
     @Operation(name = "$export", idempotent = true, manualResponse = true, canonicalUrl = EXPORT_DEFINITION)
-    public void systemExport(ServletRequestDetails request) {
+    public void systemExport(@OperationParam(name = "_outputFormat", max = 1) StringType outputFormat,
+                             @OperationParam(name = "_since", max = 1) InstantType since,
+                             @OperationParam(name = "_type") List<StringType> types, ServletRequestDetails request) {
         kickOff(ExportLevel.SYSTEM, request);
     }
 
     /** {@code GET [base]/Patient/$export}: Patients and their compartments. */
     @Operation(name = "$export", type = Patient.class, idempotent = true, manualResponse = true,
             canonicalUrl = PATIENT_EXPORT_DEFINITION)
-    public void patientExport(ServletRequestDetails request) {
+    public void patientExport(@OperationParam(name = "_outputFormat", max = 1) StringType outputFormat,
+                              @OperationParam(name = "_since", max = 1) InstantType since,
+                              @OperationParam(name = "_type") List<StringType> types, ServletRequestDetails request) {
         kickOff(ExportLevel.PATIENT, request);
     }
 
     /** The status URL: GET polls (202 in progress, 200 manifest, 500 failed), DELETE cancels. */
     @Operation(name = ExportUrls.STATUS_OPERATION, idempotent = true, deleteEnabled = true, manualResponse = true)
-    public void status(ServletRequestDetails request) {
-        String jobId = requiredParameter(request, "_jobId");
+    public void status(@OperationParam(name = "_jobId", min = 1, max = 1) String jobId,
+                       ServletRequestDetails request) {
         if ("DELETE".equals(request.getServletRequest().getMethod())) {
             if (!exports.cancel(jobId, requester())) {
                 throw new ResourceNotFoundException("No export job " + jobId);
@@ -97,9 +106,9 @@ public class BulkExportOperations {
 
     /** An output file, streamed from disk. */
     @Operation(name = ExportUrls.FILE_OPERATION, idempotent = true, manualResponse = true)
-    public void file(ServletRequestDetails request) {
-        String jobId = requiredParameter(request, "_jobId");
-        String fileName = requiredParameter(request, "_file");
+    public void file(@OperationParam(name = "_jobId", min = 1, max = 1) String jobId,
+                     @OperationParam(name = "_file", min = 1, max = 1) String fileName,
+                     ServletRequestDetails request) {
         Path file = exports.file(jobId, fileName, requester()).orElseThrow(() -> new ResourceNotFoundException(
                 "No export file " + fileName + " in job " + jobId));
         long size;
@@ -142,14 +151,6 @@ public class BulkExportOperations {
     private static String requestUrl(ServletRequestDetails request) {
         String query = request.getServletRequest().getQueryString();
         return request.getCompleteUrl().replaceAll("\\?.*", "") + (query == null ? "" : "?" + query);
-    }
-
-    private static String requiredParameter(ServletRequestDetails request, String name) {
-        String[] values = request.getParameters().get(name);
-        if (values == null || values.length != 1 || values[0].isBlank()) {
-            throw new InvalidRequestException("Parameter " + name + " is required once");
-        }
-        return values[0];
     }
 
     private static String progress(ExportJob job) {

@@ -4,7 +4,6 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -26,7 +25,9 @@ import org.hl7.fhir.r4.model.StringType;
 
 /**
  * The mentorship workflow as FHIR operations (documented in docs/mentorship.md and the CapabilityStatement).
- * Each delegates to one transactional service; this class only maps parameters and results.
+ * Each delegates to one transactional service; this class only maps parameters and results. The parameters have
+ * been checked against these declarations by {@link OperationParameters} (required ones present, types, referenced
+ * resources exist) before a method here runs.
  */
 public class MentorshipOperations {
 
@@ -96,9 +97,6 @@ public class MentorshipOperations {
             @OperationParam(name = "response", max = 1) StringType response,
             @OperationParam(name = "nextSteps", max = 1) StringType nextSteps,
             @OperationParam(name = "clientKey", max = 1) StringType clientKey, RequestDetails request) {
-        if (start.getValue() == null || end.getValue() == null) {
-            throw new InvalidRequestException("start and end are required");
-        }
         SessionService.SessionNote note = new SessionService.SessionNote(patients, peer, start.getValue(),
                 end.getValue(), SessionService.Modality.of(text(modality)), text(location),
                 focus == null ? List.of() : focus, goals == null ? List.of() : goals, text(whatWasDone),

@@ -12,13 +12,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Checks every request before HAPI picks a handler: method allowed for the URL (405), a FHIR media type for
- * bodies (415), body size (413) and nesting depth of JSON or XML (400). Throwing here lets HAPI answer with an
+ * bodies (415), body size (413), nesting depth of JSON or XML (400), and the body's characters (400: not valid in
+ * its charset, or control characters in JSON strings; see {@link BodyText}). Throwing here lets HAPI answer with an
  * OperationOutcome in the negotiated format, and nothing has been written yet.
  */
 @Interceptor
@@ -54,7 +57,7 @@ public class RequestGuard {
         String contentType = servletRequest.getContentType();
         String mediaType = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
         if (mediaType.equals("application/x-www-form-urlencoded") && request.getRequestPath().endsWith("_search")) {
-            return; // POST search: the container reads the form parameters
+            return; // POST search: EdgeLimits bounded the form body before HAPI read it
         }
         if (servletRequest.getContentLengthLong() > maxBodyBytes) {
             throw tooLarge();
@@ -70,6 +73,10 @@ public class RequestGuard {
         int depth = mediaType.contains("json") ? NestingDepth.json(body) : NestingDepth.xml(body);
         if (depth > maxNestingDepth) {
             throw new InvalidRequestException("Request body nests deeper than " + maxNestingDepth + " levels");
+        }
+        BodyText.requireValidEncoding(body, charsetOf(servletRequest));
+        if (mediaType.contains("json")) {
+            BodyText.requireNoControlCharacters(body);
         }
         request.setRequestContents(body);
     }
@@ -108,6 +115,16 @@ public class RequestGuard {
             in.unread(first);
         }
         return first == 0x1f && second == 0x8b ? new GZIPInputStream(in) : in;
+    }
+
+    /** The Content-Type's charset, UTF-8 when it names none (as HAPI reads it). */
+    private static Charset charsetOf(HttpServletRequest request) {
+        String name = request.getCharacterEncoding();
+        try {
+            return name == null || name.isBlank() ? StandardCharsets.UTF_8 : Charset.forName(name.trim());
+        } catch (IllegalArgumentException e) {
+            throw new UnclassifiedServerFailureException(415, "Unsupported charset in Content-Type; send UTF-8");
+        }
     }
 
     private PayloadTooLargeException tooLarge() {

@@ -203,6 +203,14 @@ public class InteractionPipeline {
         access.checkInteraction(resourceType, interaction);
     }
 
+    /**
+     * Whether {@code type/id} exists as far as the caller can tell (a record they may not read is "not known", like
+     * one that does not exist): for operations that check what their parameters name before they run.
+     */
+    public boolean isVisible(String type, String id) {
+        return store.find(type, id).map(access::canRead).orElse(false);
+    }
+
     /** Refuses a conditional update or delete of the type before its condition is matched. */
     public void checkConditionalWrite(String resourceType, boolean delete) {
         access.checkConditionalWrite(resourceType, delete);

@@ -1,6 +1,7 @@
 package org.alongside.security;
 
 import ca.uhn.fhir.context.FhirContext;
+import com.nimbusds.jwt.JWTClaimsSet;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -8,17 +9,17 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.security.Principal;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
- * Lets a request into the FHIR endpoint only with a bearer token Liberty's mpJwt has verified (signature,
- * issuer, expiry). The CapabilityStatement and SMART discovery stay open, as SMART requires. Everything else
- * without a valid token gets 401 with an OperationOutcome. The verified caller is handed on as a request
+ * Lets a request into the FHIR endpoint only with a bearer token that {@link TokenVerifier} accepts (signature,
+ * issuer, audience, expiry). The CapabilityStatement and SMART discovery stay open, as SMART requires. Everything
+ * else without a valid token gets 401 with an OperationOutcome. The verified caller is handed on as a request
  * attribute ({@link #CALLER}).
  */
 
@@ -28,8 +29,16 @@ public class BearerAuthentication extends HttpFilter {
 
     public static final String CALLER = Caller.class.getName();
 
+    private static final String BEARER = "Bearer ";
+
     @Inject
     transient FhirContext fhirContext;
+
+    @Inject
+    transient TokenVerifier verifier;
+
+    @Inject
+    transient SecurityConfig config;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -38,9 +47,13 @@ public class BearerAuthentication extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<Caller> caller = callerOf(request.getUserPrincipal());
+        String authorization = request.getHeader("Authorization");
+        Optional<Caller> caller = Optional.ofNullable(authorization)
+                .filter(header -> header.regionMatches(true, 0, BEARER, 0, BEARER.length()))
+                .flatMap(header -> verifier.verify(header.substring(BEARER.length()).trim()))
+                .map(claims -> callerOf(claims, config.groupsClaim()));
         if (caller.isEmpty()) {
-            boolean tokenSent = request.getHeader("Authorization") != null;
+            boolean tokenSent = authorization != null;
             response.setHeader("WWW-Authenticate", tokenSent
                     ? "Bearer error=\"invalid_token\", error_description=\"The access token is invalid or expired\""
                     : "Bearer");
@@ -68,33 +81,29 @@ public class BearerAuthentication extends HttpFilter {
                 || path.isEmpty() && "OPTIONS".equals(method));
     }
 
-    static Optional<Caller> callerOf(Principal principal) {
-        if (!(principal instanceof JsonWebToken)) {
-            return Optional.empty();
-        }
-        JsonWebToken jwt = (JsonWebToken) principal;
+    static Caller callerOf(JWTClaimsSet claims, String groupsClaim) {
         Set<Role> roles = EnumSet.noneOf(Role.class);
-        if (jwt.getGroups() != null) {
-            for (String group : jwt.getGroups()) {
-                Role.fromClaim(group).ifPresent(roles::add);
-            }
+        for (String group : strings(claims.getClaim(groupsClaim))) {
+            Role.fromClaim(group).ifPresent(roles::add);
         }
-        return Optional.of(new Caller(jwt.getSubject(), roles, ScopeSet.parse(stringClaim(jwt, "scope")),
-                Optional.ofNullable(stringClaim(jwt, "fhirUser")), Optional.ofNullable(stringClaim(jwt, "patient")),
-                Optional.ofNullable(stringClaim(jwt, "client_id")).orElse(Optional.ofNullable(stringClaim(jwt, "azp"))
+        return new Caller(claims.getSubject(), roles, ScopeSet.parse(stringClaim(claims, "scope")),
+                Optional.ofNullable(stringClaim(claims, "fhirUser")), Optional.ofNullable(stringClaim(claims, "patient")),
+                Optional.ofNullable(stringClaim(claims, "client_id")).orElse(Optional.ofNullable(stringClaim(claims, "azp"))
                         .orElse("unknown")),
-                Optional.ofNullable(stringClaim(jwt, "purpose_of_use")).orElse("TREAT")));
+                Optional.ofNullable(stringClaim(claims, "purpose_of_use")).orElse("TREAT"));
     }
 
-    private static String stringClaim(JsonWebToken jwt, String name) {
-        Object value = jwt.getClaim(name);
-        if (value == null) {
-            return null;
+    /** A claim that is a list of strings or a single string (issuers differ on groups). */
+    private static List<String> strings(Object value) {
+        if (value instanceof Collection<?> values) {
+            return values.stream().map(String::valueOf).toList();
         }
-        if (value instanceof jakarta.json.JsonString) {
-            return ((jakarta.json.JsonString) value).getString();
-        }
-        return value.toString();
+        return value == null ? List.of() : List.of(value.toString());
+    }
+
+    private static String stringClaim(JWTClaimsSet claims, String name) {
+        Object value = claims.getClaim(name);
+        return value == null ? null : value.toString();
     }
 
     private void writeOutcome(HttpServletResponse response, int status, OperationOutcome.IssueType type,

@@ -18,7 +18,7 @@ import java.util.Optional;
  * The development authorization server (SMART App Launch with PKCE, plus a token shortcut for curl and
  * tests), active only when {@code alongside.auth.dev-mode} is true; otherwise every URL here is 404.
  * <ul>
- *   <li>{@code GET /auth/jwks}: the public signing key, which mpJwt verifies tokens against;</li>
+ *   <li>{@code GET /auth/jwks}: the public signing key, which TokenVerifier checks tokens against;</li>
  *   <li>{@code GET|POST /auth/dev-token?role=&fhirUser=&scope=&patient=&clientId=&purpose=&expiresIn=}: a token
  *       for one role;</li>
  *   <li>{@code GET /auth/authorize}: a sign-in page (pick a role and a Practitioner); its form posts back and
@@ -113,7 +113,7 @@ public class DevAuthServlet extends HttpServlet {
                 Optional.ofNullable(request.getParameter("clientId")).orElse("alongside-dev-token"), lifetime,
                 Optional.ofNullable(request.getParameter("purpose")).filter(s -> !s.isBlank()));
         JsonObjectBuilder body = Json.createObjectBuilder()
-                .add("access_token", authority.mint(claims, DevAuthorizationFlow.fhirBase(request)))
+                .add("access_token", authority.mint(claims, config.audience()))
                 .add("token_type", "Bearer").add("expires_in", lifetime).add("scope", scope);
         writeJson(response, 200, body.build().toString());
     }

@@ -27,8 +27,8 @@ import java.util.UUID;
 
 /**
  * The development authorization server's signing key and token minting. Its key is generated on first start
- * and kept in a file, so tokens survive a restart; its public half is served as a JWKS, which Liberty's mpJwt
- * verifies tokens against. Nothing here is reachable unless {@code alongside.auth.dev-mode} is true.
+ * and kept in a file, so tokens survive a restart; its public half is served as a JWKS, which TokenVerifier
+ * checks tokens against. Nothing here is reachable unless {@code alongside.auth.dev-mode} is true.
  */
 @ApplicationScoped
 public class DevAuthority {

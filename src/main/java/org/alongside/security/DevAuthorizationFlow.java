@@ -82,10 +82,12 @@ public class DevAuthorizationFlow {
         Optional<String> practitioner = parameter(request, "practitioner")
                 .map(id -> id.contains("/") ? id : "Practitioner/" + id);
         String code = randomToken();
+        // the audience is minted as the app asks, as an authorization server serving several resource servers
+        // does; this server's token check refuses tokens for any other
         codes.put(code, new Grant(request.getParameter("client_id"), request.getParameter("redirect_uri"),
                 request.getParameter("code_challenge"), request.getParameter("scope"), role.get(), practitioner,
                 patient, launch.flatMap(LaunchContext::encounter),
-                Optional.ofNullable(request.getParameter("aud")).orElse(fhirBase(request)),
+                Optional.ofNullable(request.getParameter("aud")).orElse(config.audience()),
                 Instant.now().plusSeconds(CODE_SECONDS)));
         String redirect = request.getParameter("redirect_uri");
         response.sendRedirect(redirect + (redirect.contains("?") ? "&" : "?") + "code=" + DevAuthServlet.urlEncode(code)
@@ -176,11 +178,5 @@ public class DevAuthorizationFlow {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** The FHIR base URL of this server as the client reached it: the audience of the tokens. */
-    static String fhirBase(HttpServletRequest request) {
-        return request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort()
-                + request.getContextPath() + "/fhir";
     }
 }

@@ -2,12 +2,14 @@ package org.alongside.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Security settings, read through MicroProfile Config. Token verification itself is configured on Liberty's
- * {@code mpJwt} element (server.xml), from the same variables, so the issuer named here is the one enforced.
+ * Security settings, read through MicroProfile Config (server.xml passes its {@code alongside.auth.*} variables as
+ * application properties): the issuer, keys and audiences {@link TokenVerifier} checks tokens against, and the
+ * development authorization server's settings.
  */
 @ApplicationScoped
 public class SecurityConfig {
@@ -23,6 +25,19 @@ public class SecurityConfig {
     @Inject
     @ConfigProperty(name = "alongside.auth.issuer", defaultValue = "http://localhost:9080/auth")
     String issuer;
+
+    /**
+     * The audiences a token must name one of: this server's FHIR base URL as its clients know it. The development
+     * authorization server mints the first one into its tokens.
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.auth.audiences", defaultValue = "http://localhost:9080/fhir")
+    List<String> audiences;
+
+    /** The claim that holds the caller's role (e.g. a flat claim mapped from Keycloak realm roles). */
+    @Inject
+    @ConfigProperty(name = "alongside.auth.groups-claim", defaultValue = "groups")
+    String groupsClaim;
 
     /** Where the development signing key is kept (a JWK file readable by the server user only). */
     @Inject
@@ -53,6 +68,19 @@ public class SecurityConfig {
 
     public String issuer() {
         return issuer;
+    }
+
+    public List<String> audiences() {
+        return audiences;
+    }
+
+    /** The audience the development authorization server puts into the tokens it mints. */
+    public String audience() {
+        return audiences.get(0);
+    }
+
+    public String groupsClaim() {
+        return groupsClaim;
     }
 
     public Optional<String> devKeyFile() {

@@ -138,6 +138,11 @@ class InteractionPipelineTest {
     private final class RecordingPolicy implements RecordAccess {
 
         @Override
+        public void checkInteraction(String resourceType, String interaction) {
+            steps.add("access " + interaction);
+        }
+
+        @Override
         public void checkRead(IBaseResource resource) {
             if (others(resource)) {
                 throw new ForbiddenOperationException("Access denied");

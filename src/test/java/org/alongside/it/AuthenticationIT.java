@@ -125,6 +125,45 @@ class AuthenticationIT {
     }
 
     @Test
+    void tokenMintedForAnotherResourceServerIs401() throws Exception {
+        // the same trusted issuer and key, but the token's audience is another FHIR server: it must not get in here
+        String foreign = codeFlowToken("https://other-resource-server.example/fhir");
+        assertUnauthorized(get("/Patient", foreign));
+        // the same flow with this server as the audience does get in: only the audience differs
+        assertThat(get("/Patient?_count=1", codeFlowToken(FhirServer.fhirBase())).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void developmentTokensNameThisServerAsTheirAudience() {
+        String payload = new String(Base64.getUrlDecoder().decode(FhirServer.systemToken().split("\\.")[1]),
+                StandardCharsets.UTF_8);
+        assertThat(payload).contains("\"aud\":\"" + FhirServer.fhirBase() + "\"");
+    }
+
+    /** An access token from the development authorization server's code flow, for the audience asked for. */
+    private static String codeFlowToken(String audience) throws Exception {
+        String verifier = UUID.randomUUID() + "-" + UUID.randomUUID();
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        String redirect = FhirServer.baseUrl() + "/app/";
+        String form = "response_type=code&client_id=alongside-app&redirect_uri=" + enc(redirect)
+                + "&scope=" + enc("user/*.rs") + "&state=s1&aud=" + enc(audience) + "&code_challenge=" + challenge
+                + "&code_challenge_method=S256&role=ehr-system";
+        HttpClient noRedirects = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> signIn = noRedirects.send(HttpRequest.newBuilder(URI.create(FhirServer.baseUrl()
+                        + "/auth/authorize")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(302);
+        String code = signIn.headers().firstValue("Location").orElseThrow().replaceAll(".*[?&]code=([^&]+).*", "$1");
+        HttpResponse<String> token = postForm("grant_type=authorization_code&client_id=alongside-app&redirect_uri="
+                + enc(redirect) + "&code=" + code + "&code_verifier=" + verifier);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        Matcher m = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(token.body());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
     void smartCodeFlowWithPkce() throws Exception {
         String verifier = UUID.randomUUID() + "-" + UUID.randomUUID();
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
