@@ -219,7 +219,7 @@ class AttackSuiteIT {
         return newPerson ? everyone(who, scope) : reaches(who, scope, patient);
     }
 
-    /** The audit trail: administrators and EHR systems; a launch-patient token only about the launch patient. */
+    /** The audit trail: administrators and EHR systems inside the program, with user or system grants. */
     static boolean canSearchAudit(Who who, Scope scope, String patient) {
         // the trail names everyone: user or system grants only, and (Part 2 mode) never outside the program
         boolean role = who == Who.ADMIN || who == Who.EHR_IN;
@@ -1307,7 +1307,12 @@ class AttackSuiteIT {
         HttpResponse<String> r = send(who, scope, "POST", "/Encounter/$record-peer-session", params);
         // a peer may record only their own sessions: for W2 the session's peer is not the caller
         boolean own = (who != Who.PEER && who != Who.PEER_DEACTIVATED) || p.equals(W1);
-        return judgeWrite(allowed && own, r.statusCode(), count("Encounter", SESSION_KEY, key) > 0, "the session");
+        boolean stored = count("Encounter", SESSION_KEY, key) > 0;
+        // a person the caller may not see is "not known" (404), exactly like one that does not exist: no existence signal
+        if (!(allowed && own) && !stored && r.statusCode() == 404 && !canRead(who, scope, "Patient", p, false)) {
+            return Verdict.PASS;
+        }
+        return judgeWrite(allowed && own, r.statusCode(), stored, "the session");
     }
 
     private static Verdict consentWrite(Who who, Scope scope, String method, String p, boolean allowed) {
