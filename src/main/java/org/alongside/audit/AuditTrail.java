@@ -52,20 +52,21 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
         return true;
     }
 
-    /** A write inside a request: collect it into the event of its transaction, stored before commit. */
+    /**
+     * A write: collect it into the event of its transaction, stored before commit. Outside a request (the server's
+     * own work) the event names the server as the agent.
+     */
     @Override
     public void changed(ResourceChange change) {
         String type = change.type();
         String id = change.id();
         long version = change.version();
         IBaseResource resource = change.resource();
-        AuditNotes notes = AuditNotes.current();
-        if (notes == null) {
-            notes = AuditNotes.serverWork(change.operation().name().toLowerCase(java.util.Locale.ROOT));
-        }
         @SuppressWarnings("unchecked")
         TransactionWrites writes = (TransactionWrites) transactions.getResource(TRANSACTION_KEY);
         if (writes == null) {
+            AuditNotes notes = AuditNotes.current() != null ? AuditNotes.current()
+                    : AuditNotes.serverWork(change.operation().name().toLowerCase(java.util.Locale.ROOT));
             writes = new TransactionWrites(notes, RequestAccess.current());
             transactions.putResource(TRANSACTION_KEY, writes);
             transactions.registerInterposedSynchronization(writes);

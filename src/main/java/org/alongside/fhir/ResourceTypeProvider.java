@@ -158,10 +158,7 @@ public class ResourceTypeProvider implements IResourceProvider {
     }
 
     private static long versionNumber(String version) {
-        try {
-            return Long.parseLong(version);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Version id must be a number, not " + version);
-        }
+        return FhirIds.versionNumber(version).orElseThrow(() ->
+                new InvalidRequestException("Version id must be a number, not " + version));
     }
 }

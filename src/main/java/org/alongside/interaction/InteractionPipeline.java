@@ -277,11 +277,15 @@ public class InteractionPipeline {
         return resource;
     }
 
-    /** A written record handed back to its writer carries the label a read would. */
+    /**
+     * A written record handed back to its writer carries the label a read would. A record that was not created (an
+     * If-None-Exist match, or one updated in place) is handed back only if the caller may read it; otherwise the
+     * interaction is refused and, inside its transaction, rolls back.
+     */
     private WriteResult returned(WriteResult result) {
         if (result.resource() != null) {
             if (!result.created()) {
-                access.checkRead(result.resource()); // an If-None-Exist match is returned: it must be readable
+                access.checkRead(result.resource());
             }
             access.label(result.resource());
         }

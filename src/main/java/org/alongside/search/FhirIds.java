@@ -31,7 +31,11 @@ public final class FhirIds {
 
     /** The version named by an ETag ({@code W/"3"} or {@code "3"}); empty when it names no version number. */
     public static OptionalLong versionOfETag(String etag) {
-        String version = etag.trim().replaceFirst("^W/", "").replace("\"", "");
+        return versionNumber(etag.trim().replaceFirst("^W/", "").replace("\"", ""));
+    }
+
+    /** A version id ({@code 3}); empty when it is not a number. */
+    public static OptionalLong versionNumber(String version) {
         try {
             return OptionalLong.of(Long.parseLong(version));
         } catch (NumberFormatException e) {

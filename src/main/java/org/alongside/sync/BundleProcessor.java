@@ -289,11 +289,8 @@ public class BundleProcessor {
     }
 
     private static long parseVersionId(Request request) {
-        try {
-            return Long.parseLong(request.version());
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("Entry " + request.index() + ": version id must be a number");
-        }
+        return FhirIds.versionNumber(request.version()).orElseThrow(() ->
+                new InvalidRequestException("Entry " + request.index() + ": version id must be a number"));
     }
 
     private Request parse(int index, BundleEntryComponent entry, String serverBase) {
