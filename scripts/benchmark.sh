@@ -26,8 +26,6 @@ program=org.alongside.bench.FhirBenchmark
 server_flags=()
 if [ "${BENCH_EXPORT:-0}" = 1 ]; then
   program=org.alongside.bench.ExportBenchmark
-  # an export waits for the settle window before it starts; keep it short and count from the start
-  server_flags=(-Dliberty.bootstrap.alongside.sync.settleSeconds=1)
 fi
 
 began=$(date +%s)

@@ -45,15 +45,6 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.request.max-url-length", defaultValue = "32768")
     int maxUrlLength;
 
-    /**
-     * Seconds a change feed ({@code _history?_sort=_lastUpdated}) holds back the newest versions, so that
-     * a transaction that stamped its versions earlier but commits later is never skipped. Must exceed the
-     * longest transaction (server.xml sets the transaction timeout to 120 s) plus clock skew between instances.
-     */
-    @Inject
-    @ConfigProperty(name = "alongside.sync.settle-seconds", defaultValue = "150")
-    int changeFeedSettleSeconds;
-
     /** Most entries a transaction or batch Bundle may carry. */
     @Inject
     @ConfigProperty(name = "alongside.bundle.max-entries", defaultValue = "1000")
@@ -241,10 +232,6 @@ public class AlongsideConfig {
 
     public int maxNestingDepth() {
         return maxNestingDepth;
-    }
-
-    public int changeFeedSettleSeconds() {
-        return changeFeedSettleSeconds;
     }
 
     public int maxBundleEntries() {

@@ -13,8 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -98,8 +96,8 @@ public class BulkExportOperations {
                     OperationOutcomes.error(OperationOutcome.IssueType.EXCEPTION, job.errorText()));
             default -> {
                 response.setStatus(202);
-                response.setHeader("X-Progress", progress(job));
-                response.setHeader("Retry-After", Long.toString(retryAfter(job)));
+                response.setHeader("X-Progress", job.progress());
+                response.setHeader("Retry-After", Long.toString(RETRY_AFTER_SECONDS));
             }
         }
     }
@@ -151,16 +149,6 @@ public class BulkExportOperations {
     private static String requestUrl(ServletRequestDetails request) {
         String query = request.getServletRequest().getQueryString();
         return request.getCompleteUrl().replaceAll("\\?.*", "") + (query == null ? "" : "?" + query);
-    }
-
-    private static String progress(ExportJob job) {
-        return job.state() == ExportJob.State.QUEUED && Instant.now().isBefore(job.notBefore())
-                ? "waiting for writes in flight at the transaction time to settle" : job.progress();
-    }
-
-    private static long retryAfter(ExportJob job) {
-        long untilStart = Duration.between(Instant.now(), job.notBefore()).toSeconds();
-        return Math.max(RETRY_AFTER_SECONDS, Math.min(untilStart + 1, 60));
     }
 
     private void writeOutcome(HttpServletResponse response, int status, OperationOutcome outcome) {

@@ -110,7 +110,7 @@ public class SearchBundles {
         }
         boolean changeFeed = "_lastUpdated".equals(sort);
         HistoryPage page = pipeline.history(new HistoryRequest(request.type(), id, since, Math.max(count, 1), cursor,
-                changeFeed, changeFeed ? Instant.now().minusSeconds(config.changeFeedSettleSeconds()) : null));
+                changeFeed));
 
         Bundle bundle = newBundle(Bundle.BundleType.HISTORY);
         for (HistoryPage.Entry version : page.entries()) {

@@ -39,6 +39,9 @@ public class ExportJobRow {
     @Column(name = "not_before", nullable = false)
     Instant notBefore;
 
+    @Column(name = "write_mark")
+    Long writeMark;
+
     @Column(name = "created_at", nullable = false)
     Instant createdAt;
 

@@ -41,6 +41,7 @@ public class JpaExportJobs implements ExportJobs {
         row.requester = job.requester();
         row.transactionTime = job.transactionTime();
         row.notBefore = job.notBefore();
+        row.writeMark = job.writeMark();
         row.createdAt = job.createdAt();
         row.attempt = job.attempt();
         row.progress = job.progress();
@@ -152,7 +153,7 @@ public class JpaExportJobs implements ExportJobs {
         ExportRequest request = new ExportRequest(ExportLevel.valueOf(row.level),
                 Arrays.asList(row.types.split(",")), row.since, row.requestUrl);
         return new ExportJob(row.id, row.requester, ExportJob.State.valueOf(row.state), request, row.transactionTime,
-                row.notBefore, row.createdAt, row.owner, row.heartbeatAt, row.attempt, row.progress, row.finishedAt,
+                row.notBefore, row.writeMark, row.createdAt, row.owner, row.heartbeatAt, row.attempt, row.progress, row.finishedAt,
                 row.errorText, files);
     }
 }

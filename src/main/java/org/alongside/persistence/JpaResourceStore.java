@@ -60,6 +60,9 @@ public class JpaResourceStore implements ResourceStore {
     @Inject
     SearchIndexExtractor indexExtractor;
 
+    @Inject
+    WriteOrder writeOrder;
+
     /** Told of every change inside the writing transaction (the subscription outbox). */
     @Inject
     Instance<ChangeListener> changeListeners;
@@ -229,6 +232,14 @@ public class JpaResourceStore implements ResourceStore {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public HistoryPage history(HistoryRequest request) {
+        HistoryPage.Cursor before = request.before();
+        if (before != null && before.feed() != request.changeFeed()) {
+            before = translate(before, request.changeFeed());
+        }
+        // taken before the query: every transaction below it has finished, so the query's own snapshot sees it all
+        long horizon = request.changeFeed() ? writeOrder.horizon() : 0;
+        String order = request.changeFeed() ? "v.writeOrder" : "v.lastUpdated";
+        String past = request.changeFeed() ? ">" : "<";
         StringBuilder jpql = new StringBuilder("SELECT v FROM VersionRow v WHERE 1 = 1");
         if (request.type() != null) {
             jpql.append(" AND v.type = :type");
@@ -239,16 +250,15 @@ public class JpaResourceStore implements ResourceStore {
         if (request.since() != null) {
             jpql.append(" AND v.lastUpdated >= :since");
         }
-        String past = request.changeFeed() ? ">" : "<";
-        if (request.before() != null) {
-            jpql.append(" AND (v.lastUpdated ").append(past).append(" :beforeTime OR (v.lastUpdated = :beforeTime AND v.pk ")
-                    .append(past).append(" :beforeKey))");
+        if (before != null) {
+            jpql.append(" AND (").append(order).append(' ').append(past).append(" :position OR (").append(order)
+                    .append(" = :position AND v.pk ").append(past).append(" :beforeKey))");
         }
-        if (request.settledBefore() != null) {
-            jpql.append(" AND v.lastUpdated < :settled");
+        if (request.changeFeed()) {
+            jpql.append(" AND v.writeOrder < :horizon");
         }
         String direction = request.changeFeed() ? " ASC" : " DESC";
-        jpql.append(" ORDER BY v.lastUpdated").append(direction).append(", v.pk").append(direction);
+        jpql.append(" ORDER BY ").append(order).append(direction).append(", v.pk").append(direction);
         TypedQuery<VersionRow> query = em.createQuery(jpql.toString(), VersionRow.class);
         if (request.type() != null) {
             query.setParameter("type", request.type());
@@ -259,12 +269,12 @@ public class JpaResourceStore implements ResourceStore {
         if (request.since() != null) {
             query.setParameter("since", request.since());
         }
-        if (request.before() != null) {
-            query.setParameter("beforeTime", request.before().lastUpdated());
-            query.setParameter("beforeKey", request.before().key());
+        if (before != null) {
+            query.setParameter("position", request.changeFeed() ? (Object) before.position() : before.lastUpdated());
+            query.setParameter("beforeKey", before.key());
         }
-        if (request.settledBefore() != null) {
-            query.setParameter("settled", request.settledBefore());
+        if (request.changeFeed()) {
+            query.setParameter("horizon", horizon);
         }
         List<VersionRow> rows = query.setMaxResults(request.count() + 1).getResultList();
         boolean hasMore = rows.size() > request.count();
@@ -277,9 +287,25 @@ public class JpaResourceStore implements ResourceStore {
         // a change feed always hands back where it stopped: following the link later picks up new changes
         if (!rows.isEmpty() && (hasMore || request.changeFeed())) {
             VersionRow last = rows.get(Math.min(rows.size(), request.count()) - 1);
-            next = new HistoryPage.Cursor(last.getLastUpdated(), last.getPk());
+            next = request.changeFeed() ? HistoryPage.Cursor.feed(last.getWriteOrder(), last.getPk())
+                    : HistoryPage.Cursor.newestFirst(last.getLastUpdated(), last.getPk());
         }
         return new HistoryPage(entries, next);
+    }
+
+    /**
+     * A cursor written for the other order points at the same version: a feed cursor stored before the feed moved
+     * to write order (epoch milliseconds and key) carries on from that version.
+     */
+    private HistoryPage.Cursor translate(HistoryPage.Cursor cursor, boolean toFeed) {
+        List<VersionRow> rows = em.createQuery("SELECT v FROM VersionRow v WHERE v.pk = :pk", VersionRow.class)
+                .setParameter("pk", cursor.key()).getResultList();
+        if (rows.isEmpty()) {
+            throw new InvalidRequestException("The paging cursor does not point at a version this server holds");
+        }
+        VersionRow row = rows.get(0);
+        return toFeed ? HistoryPage.Cursor.feed(row.getWriteOrder(), row.getPk())
+                : HistoryPage.Cursor.newestFirst(row.getLastUpdated(), row.getPk());
     }
 
     private WriteResult write(ResourceRow row, IBaseResource resource, String method, boolean created) {
@@ -288,6 +314,7 @@ public class JpaResourceStore implements ResourceStore {
             return new WriteResult(parse(row.getContent()), type, row.getResourceId(), row.getVersionId(), false);
         }
         long version = created ? 1 : row.getVersionId() + 1;
+        long place = writeOrder.place(); // before the time stamp: see WriteHorizon
         Instant now = nextTimestamp(row);
         stamp(resource, type, row.getResourceId(), version, now);
         row.setCurrent(version, now, false, jsonParser().encodeResourceToString(resource));
@@ -296,7 +323,7 @@ public class JpaResourceStore implements ResourceStore {
         } else {
             clearIndex(row);
         }
-        em.persist(new VersionRow(row, method));
+        em.persist(new VersionRow(row, method, place));
         index(row, resource);
         notifyListeners(row, created ? ResourceChange.Operation.CREATE : ResourceChange.Operation.UPDATE, resource);
         return new WriteResult(resource, type, row.getResourceId(), version, created);
@@ -306,8 +333,9 @@ public class JpaResourceStore implements ResourceStore {
         if (row.isDeleted()) {
             return new WriteResult(null, row.getType(), row.getResourceId(), row.getVersionId(), false);
         }
+        long place = writeOrder.place();
         row.setCurrent(row.getVersionId() + 1, nextTimestamp(row), true, null);
-        em.persist(new VersionRow(row, "DELETE"));
+        em.persist(new VersionRow(row, "DELETE", place));
         clearIndex(row);
         notifyListeners(row, ResourceChange.Operation.DELETE, null);
         return new WriteResult(null, row.getType(), row.getResourceId(), row.getVersionId(), false);

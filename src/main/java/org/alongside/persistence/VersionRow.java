@@ -43,10 +43,14 @@ public class VersionRow {
     @Column(name = "content")
     private String content;
 
+    /** The writing transaction's place in the write order ({@link WriteOrder}): the change feed's order. */
+    @Column(name = "write_order", nullable = false)
+    private long writeOrder;
+
     protected VersionRow() {
     }
 
-    VersionRow(ResourceRow resource, String method) {
+    VersionRow(ResourceRow resource, String method, long writeOrder) {
         this.resourcePk = resource.getPk();
         this.type = resource.getType();
         this.resourceId = resource.getResourceId();
@@ -54,6 +58,7 @@ public class VersionRow {
         this.lastUpdated = resource.getLastUpdated();
         this.method = method;
         this.content = resource.getContent();
+        this.writeOrder = writeOrder;
     }
 
     public Long getPk() {
@@ -82,5 +87,9 @@ public class VersionRow {
 
     public String getContent() {
         return content;
+    }
+
+    public long getWriteOrder() {
+        return writeOrder;
     }
 }

@@ -11,8 +11,8 @@ import java.util.function.Predicate;
  *   <li>With {@link SnapshotQuery#since()}, only resources whose version at {@code asOf} is newer than it.</li>
  *   <li>Rows are read in pages of {@link SnapshotQuery#pageSize()}, each page its own short query (no transaction
  *       stays open while the caller writes), so memory stays constant whatever the number of resources.</li>
- *   <li>The caller must not read an instant younger than the longest transaction: a write stamped before it could
- *       still be uncommitted (see {@code alongside.sync.settle-seconds}).</li>
+ *   <li>The caller must not read an instant until every transaction writing at that instant has finished
+ *       ({@link WriteHorizon}): a write stamped before it could still be uncommitted.</li>
  * </ul>
  */
 public interface SnapshotReader {

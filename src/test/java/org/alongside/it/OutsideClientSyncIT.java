@@ -137,7 +137,7 @@ class OutsideClientSyncIT {
         env.put("TOKEN", token);
         env.put("RUN_ID", run);
         env.put("PATIENTS", String.valueOf(PATIENTS));
-        env.put("WAIT_SECONDS", "300");
+        env.put("WAIT_SECONDS", "120");
         Process process = builder.start();
         try {
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.index.SearchIndexExtractor;
 import org.alongside.search.SearchParamRegistry;
+import org.alongside.store.WriteHorizon;
 
 /**
  * Bulk Data export as the HTTP edge needs it: kick off a job, look at it, cancel it, find its files. The work
@@ -37,6 +38,9 @@ public class BulkExportService {
     @Inject
     SearchIndexExtractor extractor;
 
+    @Inject
+    WriteHorizon writes;
+
     private final Clock clock = Clock.systemUTC();
     private PatientCompartment compartment;
     private KickoffParser parser;
@@ -54,13 +58,13 @@ public class BulkExportService {
     }
 
     /**
-     * Queues a job whose transaction time is now. Work starts once the settle window has passed, so that every
-     * write stamped before the transaction time has committed and the export misses none of them.
+     * Queues a job whose transaction time is now, with the store's write mark taken first: work starts once every
+     * transaction writing at kick-off has finished, so the export misses no version stamped before its time.
      */
     public ExportJob kickOff(ExportRequest request, String requester) {
+        long writeMark = writes.mark();
         Instant transactionTime = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        ExportJob job = ExportJob.queued(UUID.randomUUID().toString(), requester, request, transactionTime,
-                transactionTime.plusSeconds(config.changeFeedSettleSeconds()));
+        ExportJob job = ExportJob.queued(UUID.randomUUID().toString(), requester, request, transactionTime, writeMark);
         jobs.create(job);
         return job;
     }

@@ -14,6 +14,7 @@ import java.util.logging.Logger;
 import org.alongside.store.SnapshotQuery;
 import org.alongside.store.SnapshotReader;
 import org.alongside.store.SnapshotRow;
+import org.alongside.store.WriteHorizon;
 
 /**
  * Runs one claimed job: for each type, reads the snapshot at the job's transaction time page by page and streams it
@@ -24,8 +25,10 @@ public final class ExportRunner {
 
     private static final Logger LOG = Logger.getLogger(ExportRunner.class.getName());
     private static final long HEARTBEAT_MILLIS = 2000;
+    private static final long WAIT_STEP_MILLIS = 25;
 
     private final SnapshotReader reader;
+    private final WriteHorizon writes;
     private final ExportJobs jobs;
     private final ExportDirectory directory;
     private final PatientCompartment compartment;
@@ -34,10 +37,11 @@ public final class ExportRunner {
     private final long maxPerFile;
     private final Clock clock;
 
-    public ExportRunner(SnapshotReader reader, ExportJobs jobs, ExportDirectory directory,
+    public ExportRunner(SnapshotReader reader, WriteHorizon writes, ExportJobs jobs, ExportDirectory directory,
                         PatientCompartment compartment, FhirContext fhirContext, int pageSize, long maxPerFile,
                         Clock clock) {
         this.reader = reader;
+        this.writes = writes;
         this.jobs = jobs;
         this.directory = directory;
         this.compartment = compartment;
@@ -50,6 +54,9 @@ public final class ExportRunner {
     public void run(ExportJob job) {
         Attempt attempt = new Attempt(job);
         try {
+            if (!awaitWritesInFlight(job, attempt)) {
+                return;
+            }
             Path out = directory.prepare(job.id(), job.attempt());
             List<ExportFile> files = new ArrayList<>();
             for (String type : job.request().types()) {
@@ -69,6 +76,25 @@ public final class ExportRunner {
             jobs.fail(job.id(), job.attempt(), "Export failed; incident " + incident, clock.instant());
             directory.deleteAttempt(job.id(), job.attempt());
         }
+    }
+
+    /**
+     * Waits until every transaction that was writing at kick-off has finished (milliseconds, normally; never longer
+     * than the transaction timeout). False when this attempt lost the job or the server is stopping meanwhile.
+     */
+    private boolean awaitWritesInFlight(ExportJob job, Attempt attempt) {
+        while (job.writeMark() != null && !writes.passed(job.writeMark())) {
+            if (!attempt.alive("(waiting for writes in flight at the transaction time)")) {
+                return false;
+            }
+            try {
+                Thread.sleep(WAIT_STEP_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<ExportFile> exportType(ExportJob job, String type, Path out, Attempt attempt) {

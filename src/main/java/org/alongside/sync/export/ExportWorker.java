@@ -27,6 +27,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.store.SnapshotReader;
+import org.alongside.store.WriteHorizon;
 
 /**
  * Runs export jobs on this instance. Every second it removes jobs past their retention and claims due jobs while
@@ -63,6 +64,9 @@ public class ExportWorker {
     SnapshotReader snapshots;
 
     @Inject
+    WriteHorizon writes;
+
+    @Inject
     FhirContext fhirContext;
 
     private final Clock clock = Clock.systemUTC();
@@ -76,7 +80,7 @@ public class ExportWorker {
     private long lastSweep;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        runner = new ExportRunner(snapshots, jobs, service.directory(), service.compartment(), fhirContext,
+        runner = new ExportRunner(snapshots, writes, jobs, service.directory(), service.compartment(), fhirContext,
                 config.exportPageSize(), config.exportMaxResourcesPerFile(), clock);
         scheduler = Executors.newSingleThreadScheduledExecutor(threads);
         executor = Executors.newFixedThreadPool(config.exportMaxConcurrentJobs(), threads);

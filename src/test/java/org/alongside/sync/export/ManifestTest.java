@@ -16,7 +16,7 @@ class ManifestTest {
         ExportRequest request = new ExportRequest(ExportLevel.SYSTEM, List.of("Patient", "Goal"), null,
                 "http://h/fhir/$export?_type=Patient,Goal");
         ExportJob job = new ExportJob(id, "client:ehr", ExportJob.State.COMPLETED, request, Instant.parse("2026-03-01T10:15:30.120Z"),
-                Instant.parse("2026-03-01T10:18:00Z"), Instant.parse("2026-03-01T10:15:30.120Z"), "host/1", null, 1,
+                Instant.parse("2026-03-01T10:15:30.120Z"), 4711L, Instant.parse("2026-03-01T10:15:30.120Z"), "host/1", null, 1,
                 "completed", Instant.parse("2026-03-01T10:19:00Z"), null,
                 List.of(new ExportFile("Patient-1.ndjson", "Patient", 2), new ExportFile("Goal-1.ndjson", "Goal", 50),
                         new ExportFile("Goal-2.ndjson", "Goal", 1)));
