@@ -73,6 +73,14 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.db.schema")
     Optional<String> databaseSchema;
 
+    /**
+     * Seconds between checks for PostgreSQL tables whose planner statistics went stale (persistence.StatisticsKeeper);
+     * 0 turns the checks off.
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.db.analyze-interval-seconds", defaultValue = "15")
+    int analyzeIntervalSeconds;
+
     /** Drops and recreates the schema at start. For test servers only; never set it in production. */
     @Inject
     @ConfigProperty(name = "alongside.db.cleanOnStart", defaultValue = "false")
@@ -248,6 +256,10 @@ public class AlongsideConfig {
 
     public int billingMinimumMinutes() {
         return billingMinimumMinutes;
+    }
+
+    public int analyzeIntervalSeconds() {
+        return analyzeIntervalSeconds;
     }
 
     public Optional<String> databaseSchema() {

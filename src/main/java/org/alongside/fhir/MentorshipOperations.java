@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.alongside.mentorship.AssignmentService;
+import org.alongside.mentorship.MatchingService;
 import org.alongside.mentorship.SessionService;
 import org.alongside.mentorship.SideBySideService;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -19,6 +21,8 @@ import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
@@ -31,14 +35,20 @@ import org.hl7.fhir.r4.model.StringType;
  */
 public class MentorshipOperations {
 
+    private static final int DEFAULT_MATCHES = 5;
+    private static final int MAX_MATCHES = 50;
+
     private final AssignmentService assignments;
     private final SessionService sessions;
     private final SideBySideService sideBySide;
+    private final MatchingService matching;
 
-    MentorshipOperations(AssignmentService assignments, SessionService sessions, SideBySideService sideBySide) {
+    MentorshipOperations(AssignmentService assignments, SessionService sessions, SideBySideService sideBySide,
+                         MatchingService matching) {
         this.assignments = assignments;
         this.sessions = sessions;
         this.sideBySide = sideBySide;
+        this.matching = matching;
     }
 
     /** Assigns a peer mentor (an active peer specialist PractitionerRole) within the care plan. */
@@ -80,6 +90,18 @@ public class MentorshipOperations {
     @Operation(name = "$side-by-side", type = CarePlan.class, idempotent = true)
     public Bundle sideBySide(@IdParam IdType carePlan, RequestDetails request) {
         return sideBySide.view(carePlan.getIdPart(), Instant.now(), request.getFhirServerBase());
+    }
+
+    /** The peers who can take the plan's person, best match first, each with the reasons for its place. */
+    @Operation(name = "$match-peer-mentor", type = CarePlan.class, idempotent = true)
+    public Parameters matchPeerMentor(@IdParam IdType carePlan,
+                                      @OperationParam(name = "count", max = 1) IntegerType count) {
+        int wanted = count == null || count.getValue() == null ? DEFAULT_MATCHES : count.getValue();
+        if (wanted < 1 || wanted > MAX_MATCHES) {
+            throw new InvalidRequestException("Parameter 'count' of $match-peer-mentor must be between 1 and "
+                    + MAX_MATCHES);
+        }
+        return matching.match(carePlan.getIdPart(), wanted);
     }
 
     /** Records a peer support session (one patient, or several for a group session). */

@@ -22,11 +22,15 @@ public final class MentorshipCodes {
     public static final String MESSAGE_CATEGORY = BASE + "/CodeSystem/message-category";
     public static final String SESSION_MODALITY = BASE + "/CodeSystem/session-modality";
     public static final String GOAL_CATEGORY = BASE + "/CodeSystem/goal-category";
+    public static final String LIVED_EXPERIENCE = BASE + "/CodeSystem/lived-experience";
+    public static final String MATCH_REASON = BASE + "/CodeSystem/match-reason";
 
     public static final String EXT_SUPERVISED_BY = BASE + "/StructureDefinition/supervised-by";
     public static final String EXT_SESSION_MODALITY = BASE + "/StructureDefinition/session-modality";
     public static final String EXT_BILLING_UNITS = BASE + "/StructureDefinition/billing-units";
     public static final String EXT_GROUP_SESSION = BASE + "/StructureDefinition/group-session";
+    public static final String EXT_LIVED_EXPERIENCE = BASE + "/StructureDefinition/lived-experience";
+    public static final String EXT_MENTOR_PREFERENCE = BASE + "/StructureDefinition/peer-mentor-preference";
 
     public static final String PROFILE_REFERRAL = BASE + "/StructureDefinition/peer-mentor-referral";
     public static final String PROFILE_TASK = BASE + "/StructureDefinition/peer-mentor-task";

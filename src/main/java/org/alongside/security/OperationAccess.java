@@ -43,6 +43,7 @@ public class OperationAccess {
             case "$assign-peer-mentor":
             case "$transfer-peer-mentor":
             case "$end-peer-mentorship":
+            case "$match-peer-mentor": // ranks the peers for whoever may assign one in this plan
                 guard.requireRecord(access, store.read("CarePlan", request.getId().getIdPart()), Interaction.UPDATE);
                 break;
             case "$side-by-side":

@@ -639,6 +639,10 @@ class AttackSuiteIT {
                 add(cases, 1, "$side-by-side (" + method + ")", t + " plan of " + label(p) + " → "
                         + (canRead(who, scope, plan) ? "200" : "403"), () -> sideBySide(who, scope, plan, method));
             }
+            // ranking peers for a plan is for whoever may assign one in it
+            boolean match = canWrite(who, scope, "CarePlan", Op.UPDATE, p);
+            add(cases, 1, "$match-peer-mentor", t + " plan of " + label(p) + " → " + (match ? "200" : "403"),
+                    () -> matchPeers(who, scope, plan, match));
             add(cases, 1, "AuditEvent search", t + " patient " + label(p) + " → "
                     + (canSearchAudit(who, scope, p) ? "200" : "403"), () -> auditSearch(who, scope, p));
         }
@@ -904,6 +908,23 @@ class AttackSuiteIT {
     }
 
     // ------------------------------------------------------------------ operations and the audit trail
+
+    private static Verdict matchPeers(Who who, Scope scope, Rec plan, boolean allowed) {
+        HttpResponse<String> r = get(who, scope, "/" + plan.ref() + "/$match-peer-mentor?count=50");
+        if (!allowed) {
+            if (r.statusCode() == 200) {
+                return crossing("expected 403, got 200");
+            }
+            return r.statusCode() == 403 ? Verdict.PASS : wrong("expected 403, got " + r.statusCode());
+        }
+        if (r.statusCode() != 200) {
+            return wrong("expected 200, got " + r.statusCode());
+        }
+        // peers, their reasons and caseload counts: never a record of someone the caller may not read
+        List<String> leaked = RECORDS.stream().filter(m -> !canRead(who, scope, m) && r.body().contains(m.ref()))
+                .map(Rec::ref).toList();
+        return leaked.isEmpty() ? Verdict.PASS : crossing("shows " + leaked);
+    }
 
     private static Verdict sideBySide(Who who, Scope scope, Rec plan, String method) {
         HttpResponse<String> r = send(who, scope, method, "/" + plan.ref() + "/$side-by-side",

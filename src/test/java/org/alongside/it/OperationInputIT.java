@@ -66,7 +66,7 @@ class OperationInputIT {
     Stream<DynamicTest> everyOperationRefusesBadInputWithA4xxOutcome() throws IOException {
         List<Op> operations = operations();
         assertThat(operations).extracting(Op::name).contains("record-peer-session", "assign-peer-mentor",
-                "transfer-peer-mentor", "end-peer-mentorship", "side-by-side", "validate", "export",
+                "transfer-peer-mentor", "end-peer-mentorship", "side-by-side", "match-peer-mentor", "validate", "export",
                 "accounting-of-disclosures");
         List<DynamicTest> cases = new ArrayList<>();
         for (Op op : operations) {
