@@ -44,10 +44,10 @@ import org.hl7.fhir.r4.model.StringType;
 
 /**
  * CarePlan/$match-peer-mentor: the peers who can take the plan's person, ranked by {@link MentorMatching} with its
- * reasons. The plan, the person and the plan's conditions are read as the caller: a condition the caller may not
- * see (a Part 2 diagnosis without consent) does not steer the ranking, so no reason can give it away. Peers and
- * their caseloads are the server's own reasoning; the roles shown are released through the pipeline. A caseload is
- * a count, never who is in it.
+ * reasons. The plan and the person are read as the caller, and what the plan addresses is taken from the plan itself
+ * (its contained Conditions and its activities' reason codes; Alongside keeps no Condition records), so no reason
+ * tells the caller more than the plan they may read. Peers and their caseloads are the server's own reasoning; the
+ * roles shown are released through the pipeline. A caseload is a count, never who is in it.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.SUPPORTS)
@@ -75,10 +75,8 @@ public class MatchingService {
                     "CarePlan/" + carePlanId + " has no Patient subject to match a peer mentor to");
         }
         Patient patient = (Patient) pipeline.read("Patient", new IdType(subject.getReference()).getIdPart());
-        List<Condition> conditions = pipeline.release("Condition",
-                pipeline.asServer(() -> readAll(plan.getAddresses(), Condition.class)));
         MentorMatching.Person person = new MentorMatching.Person(preferredLanguage(patient), languages(patient),
-                codes(patient.getExtensionsByUrl(MentorshipCodes.EXT_MENTOR_PREFERENCE)), planAreas(conditions));
+                codes(patient.getExtensionsByUrl(MentorshipCodes.EXT_MENTOR_PREFERENCE)), planAreas(plan));
 
         Map<String, PractitionerRole> roles = new HashMap<>();
         List<MentorMatching.Candidate> candidates = pipeline.asServer(() -> candidates(patient, carePlanId, roles));
@@ -195,16 +193,21 @@ public class MatchingService {
     }
 
     /**
-     * The areas a plan's conditions fall in, from their ICD-10-CM codes: F10–F19 substance use; F20–F69 and F80–F99
-     * mental health (F70–F79, intellectual disabilities, are neither).
+     * The areas a plan addresses, from the ICD-10-CM codes of the Conditions it contains and names in
+     * {@code addresses}, and of its activities' reason codes: F10–F19 substance use; F20–F69 and F80–F99 mental
+     * health (F70–F79, intellectual disabilities, are neither).
      */
-    static Set<String> planAreas(List<Condition> conditions) {
+    static Set<String> planAreas(CarePlan plan) {
+        List<Coding> codings = new ArrayList<>();
+        Set<String> addressed = plan.getAddresses().stream().map(Reference::getReference).filter(r -> r != null)
+                .collect(Collectors.toSet());
+        plan.getContained().stream().filter(Condition.class::isInstance).map(Condition.class::cast)
+                .filter(c -> addressed.contains("#" + c.getIdElement().getIdPart().replaceFirst("^#", "")))
+                .forEach(c -> codings.addAll(c.getCode().getCoding()));
+        plan.getActivity().stream().flatMap(a -> a.getDetail().getReasonCode().stream())
+                .forEach(reason -> codings.addAll(reason.getCoding()));
         Set<String> areas = new LinkedHashSet<>();
-        for (Condition condition : conditions) {
-            for (Coding coding : condition.getCode().getCoding()) {
-                areaOf(coding).ifPresent(areas::add);
-            }
-        }
+        codings.forEach(coding -> areaOf(coding).ifPresent(areas::add));
         return areas;
     }
 

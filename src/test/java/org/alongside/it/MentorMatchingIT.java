@@ -71,12 +71,13 @@ class MentorMatchingIT {
         person.addExtension(BASE + "/StructureDefinition/peer-mentor-preference",
                 new CodeableConcept(new Coding(LIVED, "parent", null)));
         String patient = create(person);
+        // the EHR keeps the diagnosis; its plan carries it as a contained Condition that it addresses
         Condition opioidUse = new Condition().setSubject(new Reference(patient));
+        opioidUse.setId("dx");
         opioidUse.getCode().addCoding(new Coding(ICD10, "F11.20", "Opioid dependence, uncomplicated"));
-        opioidUse.getClinicalStatus().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/condition-clinical",
-                "active", null));
         CarePlan plan = new CarePlan().setStatus(CarePlan.CarePlanStatus.ACTIVE).setIntent(CarePlan.CarePlanIntent.PLAN)
-                .setSubject(new Reference(patient)).addAddresses(new Reference(create(opioidUse)));
+                .setSubject(new Reference(patient)).addAddresses(new Reference("#dx"));
+        plan.addContained(opioidUse);
         return new Scene(organization, create(plan),
                 peer(organization, List.of("es"), List.of("parent", "substance-use"), true),
                 peer(organization, List.of("en"), List.of("substance-use"), false),

@@ -97,6 +97,23 @@ class MentorMatchingTest {
     }
 
     @Test
+    void whatAPlanAddressesComesFromTheConditionsItContainsAndItsActivitiesReasons() {
+        org.hl7.fhir.r4.model.CarePlan plan = new org.hl7.fhir.r4.model.CarePlan();
+        org.hl7.fhir.r4.model.Condition named = new org.hl7.fhir.r4.model.Condition();
+        named.setId("dx");
+        named.getCode().addCoding(new Coding(MatchingService.ICD10_CM, "F10.20", null));
+        org.hl7.fhir.r4.model.Condition notNamed = new org.hl7.fhir.r4.model.Condition();
+        notNamed.setId("other");
+        notNamed.getCode().addCoding(new Coding(MatchingService.ICD10_CM, "F32.9", null));
+        plan.addContained(named);
+        plan.addContained(notNamed);
+        plan.addAddresses(new org.hl7.fhir.r4.model.Reference("#dx"));
+        assertThat(MatchingService.planAreas(plan)).containsExactly("substance-use");
+        plan.addActivity().getDetail().addReasonCode().addCoding(new Coding(MatchingService.ICD10_CM, "F43.10", null));
+        assertThat(MatchingService.planAreas(plan)).containsExactly("substance-use", "mental-health");
+    }
+
+    @Test
     void availabilityIsReadFromTheRolesAvailableTimes() {
         PractitionerRole role = new PractitionerRole();
         assertThat(MatchingService.availability(role)).isNull();
