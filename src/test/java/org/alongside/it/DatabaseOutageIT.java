@@ -92,6 +92,8 @@ class DatabaseOutageIT {
         assertThat(send("GET", "/fhir/" + location(after), null).statusCode()).isEqualTo(200);
         assertThat(send("GET", "/fhir/" + existing, null).statusCode()).isEqualTo(200);
         assertThat(health("/health/ready").statusCode()).isEqualTo(200);
+        HttpResponse<String> during = send("GET", "/fhir/Patient?family=During&_summary=count", null);
+        assertThat(during.body()).as("the write answered 503 left nothing behind").contains("\"total\":0");
 
         assertThat(server.stop(Duration.ofSeconds(30))).isLessThan(Duration.ofSeconds(30));
     }

@@ -45,8 +45,9 @@ import java.util.stream.Stream;
  * {@code bin/server stop <name>} and fails when the JVM has not exited within the given time. {@link #close()} stops
  * a server still running (and kills it if it will not stop), so a failing test leaves nothing behind.
  *
- * <p>Logs are in {@link #logDir()}. Keep owned servers out of the directories {@code LogPrivacyIT} reads only if
- * their tests provoke no sensitive logging; they are not scanned unless a test points it there.
+ * <p>Logs are in {@link #logDir()}. Owned servers live beside the suite's servers, outside the log directories
+ * {@code LogPrivacyIT} reads, and the {@code clean-it-server-logs} execution does not clear them: {@link Builder#create()}
+ * starts every server with an empty directory instead.
  */
 public final class OwnedServer implements AutoCloseable {
 
