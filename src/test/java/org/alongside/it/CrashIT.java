@@ -238,8 +238,9 @@ class CrashIT {
                 .withParameters(params).returnResourceType(Bundle.class).execute();
         for (Bundle.BundleEntryComponent entry : answer.getEntry()) {
             Resource resource = entry.getResource();
-            note(new IdType(resource.fhirType(), resource.getIdElement().getIdPart(), resource.getMeta().getVersionId()),
-                    null);
+            // the session's records are new: version 1 unless the answer says otherwise
+            String version = resource.getMeta().hasVersionId() ? resource.getMeta().getVersionId() : "1";
+            note(new IdType(resource.fhirType(), resource.getIdElement().getIdPart(), version), null);
             if (resource instanceof Encounter) {
                 sessionEncounters.add(resource.getIdElement().getIdPart());
             }
