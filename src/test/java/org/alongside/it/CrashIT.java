@@ -234,6 +234,8 @@ class CrashIT {
         params.addParameter().setName("modality").setValue(new StringType("phone"));
         params.addParameter().setName("focus").setValue(new Coding(FOCUS_AREA, "cravings", null));
         params.addParameter().setName("whatWasDone").setValue(new StringType("Talked through the week"));
+        params.addParameter().setName("response").setValue(new StringType("Felt steadier afterwards"));
+        params.addParameter().setName("nextSteps").setValue(new StringType("Call on Friday"));
         Bundle answer = writer.operation().onType(Encounter.class).named("$record-peer-session")
                 .withParameters(params).returnResourceType(Bundle.class).execute();
         for (Bundle.BundleEntryComponent entry : answer.getEntry()) {
