@@ -66,6 +66,7 @@ public class DeliveryWorker {
     private ScheduledFuture<?> polling;
     /** Set at shutdown: a running poll stops before its next Subscription or event, so the server stops in seconds. */
     private volatile boolean stopping;
+    private boolean reportedClaimFailure;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         instance = config.subscriptionInstanceId().orElse("alongside-" + UUID.randomUUID().toString().substring(0, 8));
@@ -102,9 +103,14 @@ public class DeliveryWorker {
         try {
             claimed = outbox.claim(instance, config.subscriptionClaimSize(), lease);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Claiming Subscriptions to deliver failed: " + e.getClass().getName(), e);
+            // e.g. the database is unreachable: once until a claim succeeds again, not at every poll
+            if (!reportedClaimFailure) {
+                LOG.log(Level.WARNING, "Claiming Subscriptions to deliver failed: " + e.getClass().getName(), e);
+                reportedClaimFailure = true;
+            }
             return;
         }
+        reportedClaimFailure = false;
         for (String subscriptionId : claimed) {
             if (stopping) {
                 return; // the claims lapse with their lease
