@@ -11,6 +11,7 @@ import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.health.Readiness;
 
 /**
  * At start, checks what the container will need when the first request arrives (see {@link ComponentProbe}): the
@@ -25,7 +26,9 @@ public class WebComponentsProbe implements ServletContextListener {
     @Inject
     BeanManager beans;
 
+    // @Readiness is a qualifier: the check is not a @Default bean
     @Inject
+    @Readiness
     WebReadiness readiness;
 
     @Override
