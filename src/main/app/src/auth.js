@@ -3,6 +3,7 @@
 // about the session is written to localStorage.
 import FHIR from "fhirclient";
 import { relativeRef } from "./fhir.js";
+import { config } from "./config.js";
 
 export const CLIENT_ID = "alongside-app";
 export const ROLES = ["peer-specialist", "supervisor", "clinician", "admin"];
@@ -45,7 +46,7 @@ function decodeJwt(token) {
 }
 
 /**
- * Who is signed in, from the token response: fhirUser and groups from the access token's claims (or the
+ * Who is signed in, from the token response: fhirUser and the role (groups claim) from the access token's claims (or the
  * id_token's), patient and encounter context from the token response. An open server (no authorization
  * server, before security is switched on) has no token: then the development identity chosen in the app.
  */
@@ -58,7 +59,9 @@ export function identityOf(client) {
     encounter: tokenResponse.encounter || null,
   };
   if (tokenResponse.access_token) {
-    const groups = [].concat(access.groups || id.groups || []);
+    // the claim the server reads the role from (alongside.auth.groups-claim): identity providers name it differently
+    const claim = config().groupsClaim || "groups";
+    const groups = [].concat(access[claim] || id[claim] || []);
     const role = ROLES.find((r) => groups.includes(r)) || null;
     return { ...context, fhirUser: relativeRef(access.fhirUser || id.fhirUser), role, groups, open: false };
   }

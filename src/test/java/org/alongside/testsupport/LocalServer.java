@@ -30,10 +30,15 @@ public final class LocalServer {
      * process has exited).
      */
     public static void awaitReady(String baseUrl, Duration timeout, Runnable stillStarting) {
+        awaitReady(baseUrl, baseUrl + "/fhir", timeout, stillStarting);
+    }
+
+    /** The same for an application under a context root: health at the server's root, metadata at {@code fhirBase}. */
+    public static void awaitReady(String baseUrl, String fhirBase, Duration timeout, Runnable stillStarting) {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (System.currentTimeMillis() < deadline) {
             try {
-                if (status(baseUrl + "/health/ready", 10) == 200 && status(baseUrl + "/fhir/metadata", 30) == 200) {
+                if (status(baseUrl + "/health/ready", 10) == 200 && status(fhirBase + "/metadata", 30) == 200) {
                     return;
                 }
             } catch (IOException e) {

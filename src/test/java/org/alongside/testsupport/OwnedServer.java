@@ -55,6 +55,7 @@ public final class OwnedServer implements AutoCloseable {
     private final Path wlp;
     private final Path dir;
     private final int httpPort;
+    private final String contextRoot;
     private final Map<String, String> variables;
     private Process process;
 
@@ -63,6 +64,7 @@ public final class OwnedServer implements AutoCloseable {
         this.wlp = builder.wlp.toAbsolutePath();
         this.dir = wlp.resolve("usr/servers").resolve(builder.name);
         this.httpPort = builder.httpPort;
+        this.contextRoot = builder.contextRoot;
         this.variables = new LinkedHashMap<>(builder.variables);
         this.variables.put("http.port", Integer.toString(builder.httpPort));
         this.variables.put("https.port", Integer.toString(builder.httpsPort));
@@ -96,8 +98,9 @@ public final class OwnedServer implements AutoCloseable {
         return "http://localhost:" + httpPort;
     }
 
+    /** e.g. {@code http://localhost:9290/fhir}, or {@code http://localhost:9390/alongside/fhir} under a context root. */
     public String fhirBase() {
-        return baseUrl() + "/fhir";
+        return baseUrl() + contextRoot + "/fhir";
     }
 
     /** Whether the server's JVM (started by this object) is alive. */
@@ -137,7 +140,7 @@ public final class OwnedServer implements AutoCloseable {
     }
 
     public void awaitReady(Duration timeout) {
-        LocalServer.awaitReady(baseUrl(), timeout, () -> {
+        LocalServer.awaitReady(baseUrl(), fhirBase(), timeout, () -> {
             if (!isRunning()) {
                 throw new IllegalStateException(name + " exited while starting; see " + logDir());
             }
@@ -265,6 +268,8 @@ public final class OwnedServer implements AutoCloseable {
         private Path serverXml;
         private Path jvmOptions;
         private Path war = Path.of(System.getProperty("alongside.it.war", "target/alongside.war"));
+        private boolean withApplication = true;
+        private String contextRoot = "";
         private int httpPort = 9290;
         private int httpsPort = -1;
         private final Map<String, String> variables = new LinkedHashMap<>();
@@ -300,6 +305,17 @@ public final class OwnedServer implements AutoCloseable {
         /** The WAR, copied to {@code apps/alongside.war} (where the application's server.xml looks for it). */
         public Builder war(Path file) {
             this.war = file;
+            return this;
+        }
+
+        /**
+         * A host server without Alongside: no WAR in {@code apps/}, no drivers in {@code lib/jdbc}, for a test that
+         * installs the application itself (as the embedding guide does) under {@code contextRoot} (e.g.
+         * {@code /alongside}), which {@link #fhirBase()} and {@link #awaitReady} then use.
+         */
+        public Builder withoutApplication(String contextRoot) {
+            this.withApplication = false;
+            this.contextRoot = contextRoot;
             return this;
         }
 
@@ -361,9 +377,11 @@ public final class OwnedServer implements AutoCloseable {
                 Files.createDirectories(dir.resolve("apps"));
                 Files.copy(serverXml, dir.resolve("server.xml"));
                 Files.copy(jvmOptions, dir.resolve("jvm.options"));
-                Files.copy(war, dir.resolve("apps/alongside.war"));
-                for (Path driver : List.of(jarOf("org.h2.Driver"), jarOf("org.postgresql.Driver"))) {
-                    copy(driver, dir.resolve("lib/jdbc").resolve(driver.getFileName()));
+                if (withApplication) {
+                    Files.copy(war, dir.resolve("apps/alongside.war"));
+                    for (Path driver : List.of(jarOf("org.h2.Driver"), jarOf("org.postgresql.Driver"))) {
+                        copy(driver, dir.resolve("lib/jdbc").resolve(driver.getFileName()));
+                    }
                 }
                 for (Map.Entry<String, String> dropin : dropins.entrySet()) {
                     write(dir.resolve("configDropins/overrides").resolve(dropin.getKey()), dropin.getValue());
@@ -390,18 +408,19 @@ public final class OwnedServer implements AutoCloseable {
                 throw new IllegalStateException("JDBC driver " + className + " is not on the test class path", e);
             }
         }
+    }
 
-        private static void deleteTree(Path dir) throws IOException {
-            if (!Files.exists(dir)) {
-                return;
-            }
-            List<Path> paths = new ArrayList<>();
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-            }
-            for (Path path : paths) {
-                Files.delete(path);
-            }
+    /** Deletes a directory and everything in it; nothing when it does not exist. */
+    public static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+        }
+        for (Path path : paths) {
+            Files.delete(path);
         }
     }
 }
