@@ -13,6 +13,7 @@ import org.alongside.conformance.ProfileValidator;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.mentorship.AssignmentService;
 import org.alongside.mentorship.SessionService;
+import org.alongside.mentorship.EscalationService;
 import org.alongside.mentorship.SideBySideService;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchRequestParser;
@@ -64,6 +65,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     transient SideBySideService sideBySideService;
 
     @Inject
+    transient EscalationService escalationService;
+
+    @Inject
     transient BundleProcessor bundleProcessor;
 
     @Inject
@@ -100,7 +104,8 @@ public class AlongsideFhirServlet extends RestfulServer {
         setResourceProviders(providers);
         registerProvider(new DisclosureAccounting(auditStore, pipeline, config.maxCount()));
         registerProvider(new SystemProvider(searchBundles, bundleProcessor));
-        registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService));
+        registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService,
+                escalationService));
         registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
 
         registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),

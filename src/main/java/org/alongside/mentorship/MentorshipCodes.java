@@ -22,6 +22,8 @@ public final class MentorshipCodes {
     public static final String MESSAGE_CATEGORY = BASE + "/CodeSystem/message-category";
     public static final String SESSION_MODALITY = BASE + "/CodeSystem/session-modality";
     public static final String GOAL_CATEGORY = BASE + "/CodeSystem/goal-category";
+    /** "I'm worried" escalations (Task.code, Flag.code), crisis lines (Organization.contact.purpose), safety plans. */
+    public static final String CRISIS_SUPPORT = BASE + "/CodeSystem/crisis-support";
 
     public static final String EXT_SUPERVISED_BY = BASE + "/StructureDefinition/supervised-by";
     public static final String EXT_SESSION_MODALITY = BASE + "/StructureDefinition/session-modality";
