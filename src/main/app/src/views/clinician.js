@@ -44,7 +44,8 @@ export function ClinicianApp({ client, identity }) {
     })();
   }, []);
 
-  const worries = html`<${OpenWorries} client=${client} subjects=${subjects} />`;
+  // one per page: its notice ("Acknowledged") belongs to the page where the clinician acknowledged
+  const worries = html`<${OpenWorries} key=${view.page + ":" + (view.id || "")} client=${client} subjects=${subjects} />`;
   if (view.page === "plan") {
     return html`${worries}<${SideBySide} key=${view.id} client=${client} identity=${identity} planId=${view.id} onBack=${() => go({ page: "plans" })} />`;
   }
