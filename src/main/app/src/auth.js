@@ -25,13 +25,24 @@ export function startLaunch(location = window.location) {
   });
 }
 
-/** The client after the redirect back, or null when this tab has no launch yet. */
+/**
+ * The client after the redirect back, or null when this tab has no finished launch: none yet, a stale or reused
+ * ?code= that the server no longer exchanges, or a launch begun and never finished (the app opened again before
+ * signing in). fhirclient hands back a client without a token in that last case, as if the server were open;
+ * the caller then starts a fresh launch instead of a signed-in page whose every request fails.
+ */
 export async function readyClient() {
   try {
-    return await FHIR.oauth2.ready();
+    const client = await FHIR.oauth2.ready();
+    return launchFinished(client.state) ? client : null;
   } catch (_) {
     return null;
   }
+}
+
+/** A launch is finished when it has a token, or when the server has no authorization server at all (open). */
+export function launchFinished(state) {
+  return !!(state && (state.tokenResponse?.access_token || !state.tokenUri));
 }
 
 function decodeJwt(token) {
