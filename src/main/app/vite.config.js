@@ -1,9 +1,11 @@
 import { defineConfig } from "vite";
 import { resolve } from "node:path";
 
-// Built into target/app-web/app; Maven copies target/app-web into the WAR, so the pages are served at /app/.
-export default defineConfig({
-  base: "/app/",
+// Built into target/app-web/app; Maven copies target/app-web into the WAR, so the pages are served at
+// <context root>/app/. The build uses relative asset URLs ("./assets/..."), because the context root is the
+// host server's choice (/ standalone, e.g. /alongside embedded: docs/operations.md). The dev server keeps /app/.
+export default defineConfig(({ command }) => ({
+  base: command === "build" ? "./" : "/app/",
   build: {
     outDir: resolve(import.meta.dirname, "../../../target/app-web/app"),
     emptyOutDir: true,
@@ -20,4 +22,4 @@ export default defineConfig({
     // the FHIR server in development: mvn -DskipTests package liberty:run
     proxy: { "/fhir": "http://localhost:9080", "/auth": "http://localhost:9080", "/app/config.json": "http://localhost:9080" },
   },
-});
+}));

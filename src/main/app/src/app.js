@@ -3,6 +3,7 @@ import { html, Notice } from "./ui.js";
 import { t, setLang, currentLang, languages } from "./i18n.js";
 import { identityOf, setDevIdentity, signOut, ROLES } from "./auth.js";
 import * as outbox from "./outbox.js";
+import { SIGNED_OUT_EVENT } from "./fhir.js";
 import { PeerApp } from "./views/peer.js";
 import { ClinicianApp } from "./views/clinician.js";
 import { SupervisorApp } from "./views/supervisor.js";
@@ -16,6 +17,13 @@ function Shell({ client }) {
   const [lang, setLangState] = useState(currentLang());
   const [identity, setIdentity] = useState(() => identityOf(client));
   const [online, setOnline] = useState(navigator.onLine);
+  const [expired, setExpired] = useState(false);
+
+  useEffect(() => {
+    const onExpired = () => setExpired(true);
+    window.addEventListener(SIGNED_OUT_EVENT, onExpired);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, onExpired);
+  }, []);
 
   useEffect(() => {
     const up = () => setOnline(true);
@@ -55,10 +63,23 @@ function Shell({ client }) {
         </select>
       </label>
       ${identity.fhirUser && html`<button type="button" class="link-button" id="sign-out"
-          onClick=${() => { signOut(); window.location.replace(new URL("launch.html", document.baseURI).href); }}>${t("app.signOut")}</button>`}
+          onClick=${signInAgain}>${t("app.signOut")}</button>`}
     </header>
+    ${expired && html`<div class="session-expired" id="session-expired" role="alert">
+      <p>${t("auth.expired")}</p>
+      <button type="button" class="primary" id="sign-in-again" onClick=${signInAgain}>${t("auth.signInAgain")}</button>
+    </div>`}
     ${page}
   </div>`;
+}
+
+/**
+ * Ends this tab's sign-in and starts a new launch. Records waiting on the device stay: they live in the encrypted
+ * store (IndexedDB) under the practitioner, not in the tab's session, and are sent once the same person is back.
+ */
+function signInAgain() {
+  signOut();
+  window.location.replace(new URL("launch.html", document.baseURI).href);
 }
 
 /**

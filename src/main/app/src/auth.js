@@ -3,6 +3,7 @@
 // about the session is written to localStorage.
 import FHIR from "fhirclient";
 import { relativeRef } from "./fhir.js";
+import { config } from "./config.js";
 
 export const CLIENT_ID = "alongside-app";
 export const ROLES = ["peer-specialist", "supervisor", "clinician", "admin"];
@@ -24,13 +25,24 @@ export function startLaunch(location = window.location) {
   });
 }
 
-/** The client after the redirect back, or null when this tab has no launch yet. */
+/**
+ * The client after the redirect back, or null when this tab has no finished launch: none yet, a stale or reused
+ * ?code= that the server no longer exchanges, or a launch begun and never finished (the app opened again before
+ * signing in). fhirclient hands back a client without a token in that last case, as if the server were open;
+ * the caller then starts a fresh launch instead of a signed-in page whose every request fails.
+ */
 export async function readyClient() {
   try {
-    return await FHIR.oauth2.ready();
+    const client = await FHIR.oauth2.ready();
+    return launchFinished(client.state) ? client : null;
   } catch (_) {
     return null;
   }
+}
+
+/** A launch is finished when it has a token, or when the server has no authorization server at all (open). */
+export function launchFinished(state) {
+  return !!(state && (state.tokenResponse?.access_token || !state.tokenUri));
 }
 
 function decodeJwt(token) {
@@ -45,7 +57,7 @@ function decodeJwt(token) {
 }
 
 /**
- * Who is signed in, from the token response: fhirUser and groups from the access token's claims (or the
+ * Who is signed in, from the token response: fhirUser and the role (groups claim) from the access token's claims (or the
  * id_token's), patient and encounter context from the token response. An open server (no authorization
  * server, before security is switched on) has no token: then the development identity chosen in the app.
  */
@@ -58,7 +70,9 @@ export function identityOf(client) {
     encounter: tokenResponse.encounter || null,
   };
   if (tokenResponse.access_token) {
-    const groups = [].concat(access.groups || id.groups || []);
+    // the claim the server reads the role from (alongside.auth.groups-claim): identity providers name it differently
+    const claim = config().groupsClaim || "groups";
+    const groups = [].concat(access[claim] || id[claim] || []);
     const role = ROLES.find((r) => groups.includes(r)) || null;
     return { ...context, fhirUser: relativeRef(access.fhirUser || id.fhirUser), role, groups, open: false };
   }

@@ -5,6 +5,7 @@ const defaults = {
   caseloadLimit: 15,
   billingUnitMinutes: 15,
   billingMinimumMinutes: 8,
+  groupsClaim: "groups",
 };
 
 const CACHE_KEY = "alongside.config";

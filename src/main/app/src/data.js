@@ -107,6 +107,66 @@ export async function personDetail(client, patientRef, peerRoles) {
   return { patient, carePlans, goals, timeline, lastSession: sessions[0] || null };
 }
 
+/**
+ * How to reach the person: their phone numbers (Patient.telecom: a number to dial, whether it takes texts, when
+ * they like to be called: extension contact-times) and their preferred language (Patient.communication).
+ */
+export function reachOf(patient) {
+  const phones = (patient?.telecom || [])
+    .filter((tel) => (tel.system === "phone" || tel.system === "sms") && tel.value && tel.use !== "old")
+    .map((tel) => ({
+      value: tel.value,
+      dial: tel.value.replace(/[^+\d]/g, ""),
+      use: tel.use || null,
+      texts: tel.system === "sms" || tel.use === "mobile",
+      times: extValue(tel, EXT.contactTimes)[0]?.valueString || null,
+    }));
+  const spoken = patient?.communication || [];
+  const preferred = spoken.find((c) => c.preferred) || spoken[0];
+  return {
+    phones,
+    language: preferred ? { code: preferred.language?.coding?.[0]?.code || null, text: preferred.language?.text || null } : null,
+  };
+}
+
+/** The number to text the person on, if they have one that takes texts. */
+export function textingNumber(patient) {
+  return reachOf(patient).phones.find((p) => p.texts)?.dial || null;
+}
+
+/** The code of an "I'm worried" escalation (Task.code, Flag.code) as a search token. */
+export const WORRIED = `${SYS.crisis}|peer-worried`;
+
+/** The escalations about a person, newest first: open ones wait for the care team, others were acknowledged. */
+export async function escalationsOf(client, patientRef) {
+  const tasks = await search(client, `Task?patient=${patientRef}&code=${encodeURIComponent(WORRIED)}&_count=20`, 1);
+  return tasks.sort((a, b) => new Date(b.authoredOn || 0) - new Date(a.authoredOn || 0));
+}
+
+/** An escalation is open until the care team moves its Task on from "requested". */
+export function isOpenEscalation(task) {
+  return task.status === "requested" || task.status === "received";
+}
+
+/**
+ * The clinic's crisis lines: contacts of the peer's organizations whose purpose is crisis-support#crisis-line
+ * (Organization.contact, see fhir-profiles/README.md). Each { name, phone }.
+ */
+export async function crisisLines(client, roles) {
+  const orgs = [...new Set(roles.map((r) => r.organization?.reference).filter((r) => r && r.startsWith("Organization/")))];
+  if (!orgs.length) return [];
+  const found = await search(client, `Organization?_id=${orgs.map(idOf).join(",")}`, 1);
+  return found.flatMap((org) => (org.contact || [])
+    .filter((c) => hasCoding([c.purpose], SYS.crisis, "crisis-line"))
+    .flatMap((c) => (c.telecom || []).filter((tel) => tel.system === "phone" && tel.value)
+      .map((tel) => ({ name: c.name?.text || org.name || "", phone: tel.value }))));
+}
+
+/** The person's safety plan, if the care team keeps one: an active CarePlan with category crisis-support#safety-plan. */
+export function safetyPlanOf(carePlans) {
+  return carePlans.find((plan) => hasCoding(plan.category, SYS.crisis, "safety-plan")) || null;
+}
+
 export function stripVersion(reference) {
   return String(reference || "").replace(/\/_history\/.*$/, "");
 }

@@ -1,5 +1,6 @@
 // Everything the app asks the server goes through fhirclient's client.request, which adds the access token.
 import { t } from "./i18n.js";
+import { messageKey, retryable } from "./errors.js";
 
 export const SYS = {
   hcpcs: "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
@@ -13,6 +14,7 @@ export const SYS = {
   provenanceType: "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
   participationMode: "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode",
   messageKey: "http://alongside.health/fhir/message-key",
+  crisis: "http://alongside.health/fhir/CodeSystem/crisis-support",
 };
 export const EXT = {
   supervisedBy: "http://alongside.health/fhir/StructureDefinition/supervised-by",
@@ -20,17 +22,19 @@ export const EXT = {
   billingUnits: "http://alongside.health/fhir/StructureDefinition/billing-units",
   groupSession: "http://alongside.health/fhir/StructureDefinition/group-session",
   pertainsToGoal: "http://hl7.org/fhir/StructureDefinition/resource-pertainsToGoal",
+  contactTimes: "http://alongside.health/fhir/StructureDefinition/contact-times",
 };
 export const PEER_SPECIALIST = "175T00000X";
 export const REFERRAL = "461481000124109";
 export const FHIR_JSON = { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" };
 
-/** An answer the server gave (HTTP error) with the words it used, or a failure to reach it. */
+/** A failed request, with plain words fit to show (never the server's own text) and what kind of failure it was. */
 export class ServerError extends Error {
   constructor(message, { status, network = false } = {}) {
     super(message);
     this.status = status;
     this.network = network;
+    this.retryable = retryable(status);
   }
 }
 
@@ -47,36 +51,27 @@ function outcomeOf(err) {
   }
 }
 
-/** Human words for a failed request: the OperationOutcome's diagnostics or details, never a bare status code. */
+/** Plain, translated words for a failed request (see errors.js): what happened and what to do. */
 export function explain(err) {
   if (err instanceof ServerError) return err.message;
-  const status = err && (err.status || err.statusCode);
-  if (!status) {
-    return t("error.network");
-  }
-  const outcome = outcomeOf(err);
-  const texts = (outcome?.issue || [])
-    .map((i) => i.details?.text || i.diagnostics)
-    .filter(Boolean);
-  if (texts.length) return texts.join(" ");
-  if (status === 401) return t("error.unauthorized");
-  if (status === 403) return t("error.forbidden");
-  if (status === 404) return t("error.notFound");
-  if (status === 409) return t("error.conflict");
-  if (status >= 500) return t("error.server");
-  return t("error.refused");
+  return t(messageKey(err && (err.status || err.statusCode), outcomeOf(err)));
 }
 
 export function isNetworkError(err) {
   return !(err && (err.status || err.statusCode));
 }
 
+/** Fired on window when the server says the sign-in is no longer valid (401): the shell offers to sign in again. */
+export const SIGNED_OUT_EVENT = "alongside:signed-out";
+
 /** A request that turns any failure into a ServerError with words fit to show. */
 export async function call(client, requestOptions) {
   try {
     return await client.request(requestOptions, { flat: false });
   } catch (err) {
-    throw new ServerError(explain(err), { status: err && err.status, network: isNetworkError(err) });
+    const status = err && (err.status || err.statusCode);
+    if (status === 401) window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    throw new ServerError(explain(err), { status, network: isNetworkError(err) });
   }
 }
 

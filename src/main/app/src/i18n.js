@@ -56,6 +56,16 @@ export function formatDateTime(value) {
   return formatDate(value, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** A language's name in the user's language ("es" is "Spanish", or "español" in Spanish). */
+export function languageName(code, fallback) {
+  if (!code) return fallback || "";
+  try {
+    return new Intl.DisplayNames([lang], { type: "language" }).of(code) || fallback || code;
+  } catch (_) {
+    return fallback || code;
+  }
+}
+
 export function allCatalogs() {
   return catalogs;
 }

@@ -5,6 +5,7 @@
 // nothing twice, and one Web Lock keeps two tabs from sending at the same time.
 import * as vault from "./vault.js";
 import { post, SYS, ServerError } from "./fhir.js";
+import { retryable } from "./errors.js";
 
 const KIND = "outbox";
 const listeners = new Set();
@@ -54,12 +55,14 @@ async function send(client, item) {
 let flushing = null;
 
 /**
- * Sends what waits, oldest first. Stops at the first network failure (still offline); a refusal by the
- * server (4xx with an OperationOutcome) is kept with its reason for the user to read and fix or discard.
- * Resolves to { sent, failed, offline }.
+ * Sends what waits, oldest first. A failure that may pass by itself (no network, server trouble, an expired
+ * sign-in) stops the round and keeps everything queued, to be sent again like after a lost signal. A refusal by
+ * the server (4xx with an OperationOutcome) is kept with its reason for the user to read and fix or discard.
+ * Resolves to { sent, failed, offline, waiting, signIn }: waiting when something retryable stopped the round,
+ * signIn when that was an expired sign-in.
  */
 export function flush(client, owner, { retryRefused = false } = {}) {
-  if (!client || !owner) return Promise.resolve({ sent: 0, failed: 0, offline: false });
+  if (!client || !owner) return Promise.resolve({ sent: 0, failed: 0, offline: false, waiting: false, signIn: false });
   if (!flushing) {
     const run = () => flushNow(client, owner, retryRefused);
     const locked = navigator.locks ? navigator.locks.request("alongside-outbox", run) : run();
@@ -68,15 +71,10 @@ export function flush(client, owner, { retryRefused = false } = {}) {
   return flushing;
 }
 
-/** A refusal that may pass later by itself: server trouble, an expired sign-in, too many requests. */
-function retryable(status) {
-  return status == null || status >= 500 || status === 401 || status === 408 || status === 429;
-}
-
 async function flushNow(client, owner, retryRefused) {
-  const result = { sent: 0, failed: 0, offline: false };
+  const result = { sent: 0, failed: 0, offline: false, waiting: false, signIn: false };
   for (const item of await pending(owner)) {
-    if (item.error && !retryable(item.status) && !retryRefused) {
+    if (item.error && !retryRefused) {
       result.failed++;
       continue; // refused by the server: waits for the user to fix or discard it
     }
@@ -85,12 +83,16 @@ async function flushNow(client, owner, retryRefused) {
       await vault.remove(item.id);
       result.sent++;
     } catch (err) {
-      if (err instanceof ServerError && err.network) {
-        result.offline = true;
-        break;
+      const status = err instanceof ServerError ? err.status : null;
+      if (retryable(status)) {
+        result.offline = err instanceof ServerError && err.network;
+        result.waiting = true;
+        result.signIn = status === 401;
+        if (item.error) await vault.put(item.id, KIND, owner, { ...stripId(item), error: null, status: null });
+        break; // the next items would meet the same trouble: all of them wait for the next round
       }
       result.failed++;
-      await vault.put(item.id, KIND, owner, { ...stripId(item), error: err.message, status: err.status ?? null });
+      await vault.put(item.id, KIND, owner, { ...stripId(item), error: err.message, status });
     }
   }
   changed();

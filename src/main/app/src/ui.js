@@ -18,6 +18,7 @@ export function Notice({ notice }) {
   const error = notice.type === "error";
   return html`<div class="notice-slot" role=${error ? "alert" : "status"} aria-live=${error ? "assertive" : "polite"}>
     <p class=${"notice " + (error ? "notice-error" : "notice-ok")} data-notice=${notice.type}>${notice.text}</p>
+    ${notice.link && html`<a class="button-link" id="notice-link" href=${notice.link.href}>${notice.link.label}</a>`}
   </div>`;
 }
 

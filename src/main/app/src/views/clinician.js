@@ -6,12 +6,14 @@ import { t, codeLabel, formatDate, formatDateTime } from "../i18n.js";
 import { config } from "../config.js";
 import { SYS, REFERRAL, get, post, search, ref, humanName, hasCoding, isPeerSession } from "../fhir.js";
 import { myRoles, peerDirectory, modalityOf, unitsOf, focusCodes } from "../data.js";
+import { OpenWorries } from "./worries.js";
 
 const END_REASONS = ["goals-met", "patient-request", "peer-unavailable", "disengaged", "other"];
 
 export function ClinicianApp({ client, identity }) {
   const [view, go] = useNav({ page: "plans" });
   const [plans, setPlans] = useState(null);
+  const [subjects, setSubjects] = useState([]);
   const [error, setError] = useState(null);
 
   useEffect(() => {
@@ -26,6 +28,7 @@ export function ClinicianApp({ client, identity }) {
           const teams = await search(client, `CareTeam?participant=${members}&status=active&_count=200`, 5);
           subjects = [...new Set(teams.map((team) => team.subject?.reference).filter((r) => r && r.startsWith("Patient/")))];
         }
+        setSubjects(subjects);
         if (!subjects.length) { setPlans([]); return; }
         const found = await search(client, `CarePlan?subject=${subjects.join(",")}&status=active,draft,on-hold&_include=CarePlan:subject&_count=200`, 5);
         const patients = new Map(found.filter((r) => r.resourceType === "Patient").map((p) => [ref(p), p]));
@@ -41,10 +44,12 @@ export function ClinicianApp({ client, identity }) {
     })();
   }, []);
 
+  // one per page: its notice ("Acknowledged") belongs to the page where the clinician acknowledged
+  const worries = html`<${OpenWorries} key=${view.page + ":" + (view.id || "")} client=${client} subjects=${subjects} />`;
   if (view.page === "plan") {
-    return html`<${SideBySide} key=${view.id} client=${client} identity=${identity} planId=${view.id} onBack=${() => go({ page: "plans" })} />`;
+    return html`${worries}<${SideBySide} key=${view.id} client=${client} identity=${identity} planId=${view.id} onBack=${() => go({ page: "plans" })} />`;
   }
-  return html`<main id="main" class="wide">
+  return html`${worries}<main id="main" class="wide">
     <${PageTitle}>${t("clinician.plans")}<//>
     ${error && html`<p class="notice notice-error" role="alert">${error}</p>`}
     ${!plans && !error && html`<${Loading} />`}
@@ -90,6 +95,7 @@ function SideBySide({ client, identity, planId, onBack }) {
   const [error, setError] = useState(null);
   const [notice, setNotice] = useState(null);
   const [action, setAction] = useState(null); // { kind: assign|transfer|end, from? }
+  const [actionError, setActionError] = useState(null); // shown next to the form that caused it
 
   const load = useCallback(async () => {
     try {
@@ -117,10 +123,11 @@ function SideBySide({ client, identity, planId, onBack }) {
     try {
       await post(client, `CarePlan/${planId}/${operation}`, { resourceType: "Parameters", parameter: parameters });
       setAction(null);
+      setActionError(null);
       setNotice({ type: "ok", text: success });
       await load();
     } catch (err) {
-      setNotice({ type: "error", text: err.message });
+      setActionError(err.message);
     }
   };
   const assigner = { name: "assigner", valueReference: { reference: identity.fhirUser } };
@@ -172,11 +179,11 @@ function SideBySide({ client, identity, planId, onBack }) {
           ${mentors.map((m) => html`<li class="mentor" data-mentor=${m}>
             <span class="mentor-name">${peerName(m)}</span>
             <div class="row">
-              <button type="button" data-action="transfer" onClick=${() => setAction({ kind: "transfer", from: m })}>${t("clinician.transfer")}</button>
-              <button type="button" data-action="end" onClick=${() => setAction({ kind: "end", from: m })}>${t("clinician.end")}</button>
+              <button type="button" data-action="transfer" onClick=${() => { setActionError(null); setAction({ kind: "transfer", from: m }); }}>${t("clinician.transfer")}</button>
+              <button type="button" data-action="end" onClick=${() => { setActionError(null); setAction({ kind: "end", from: m }); }}>${t("clinician.end")}</button>
             </div></li>`)}
         </ul>
-        <button type="button" class="primary" id="assign" onClick=${() => setAction({ kind: "assign" })}>${t("clinician.assign")}</button>
+        <button type="button" class="primary" id="assign" onClick=${() => { setActionError(null); setAction({ kind: "assign" }); }}>${t("clinician.assign")}</button>
         ${action && (action.kind === "end"
           ? html`<${EndForm} name=${peerName(action.from)} onCancel=${() => setAction(null)}
               onSubmit=${(reason, note) => run("$end-peer-mentorship", [
@@ -191,6 +198,7 @@ function SideBySide({ client, identity, planId, onBack }) {
                 : run("$transfer-peer-mentor", [{ name: "from", valueReference: { reference: action.from } },
                     { name: "to", valueReference: { reference: to } }, assigner,
                     ...(note ? [{ name: "note", valueString: note }] : [])], t("clinician.transferred"))} />`)}
+        ${action && actionError && html`<p class="notice notice-error" role="alert" id="action-error">${actionError}</p>`}
       </section>
     </div>
     <section aria-labelledby="timeline-title">

@@ -1,7 +1,7 @@
 // The peer specialist's pages, phone first: My people, one person, log a session, record encouragement.
 import { useEffect, useState, useCallback, useRef } from "preact/hooks";
 import { html, PageTitle, Notice, Loading, BackButton, Chip, useNav } from "../ui.js";
-import { t, codeLabel, formatDate, formatDateTime } from "../i18n.js";
+import { t, codeLabel, formatDate, formatDateTime, languageName } from "../i18n.js";
 import { config } from "../config.js";
 import { billingUnits } from "../billing.js";
 import * as vault from "../vault.js";
@@ -9,8 +9,9 @@ import * as outbox from "../outbox.js";
 import { SYS, ref, idOf, humanName, isPeerRole, uuid, ServerError } from "../fhir.js";
 import {
   myRoles, caseload, personDetail, daysSince, nextContactDue, isOverdue,
-  modalityOf, unitsOf, focusCodes,
+  modalityOf, unitsOf, focusCodes, crisisLines, escalationsOf, isOpenEscalation, safetyPlanOf, reachOf, textingNumber,
 } from "../data.js";
+import { CrisisLines, WorriedForm } from "./crisis.js";
 
 export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
   "creative-outlets", "practical-advice", "celebrating-progress", "housing-employment", "wellness-self-care",
@@ -24,8 +25,9 @@ export function PeerApp({ client, identity, online }) {
   const [view, go, back] = useNav({ page: "people" });
   const [roles, setRoles] = useState(null);
   const [people, setPeople] = useState(null);
+  const [crisis, setCrisis] = useState([]);
   const [pending, setPending] = useState([]);
-  const [notice, setNotice] = useState(null);
+  const [notice, setNotice] = useNotice(view);
   const [loadError, setLoadError] = useState(null);
 
   const refreshPending = useCallback(() => outbox.pending(owner).then(setPending), [owner]);
@@ -34,6 +36,7 @@ export function PeerApp({ client, identity, online }) {
     try {
       const mine = (await myRoles(client, owner)).filter(isPeerRole);
       setRoles(mine);
+      crisisLines(client, mine).then(setCrisis, () => setCrisis([]));
       setPeople(await caseload(client, mine));
       setLoadError(null);
     } catch (err) {
@@ -65,7 +68,7 @@ export function PeerApp({ client, identity, online }) {
   useEffect(() => { if (online) flush(); }, [online]);
 
   const person = view.id && people ? people.find((p) => p.id === view.id) : null;
-  const ctx = { client, identity, owner, roles, people, pending, go, back, setNotice, flush, reload: load };
+  const ctx = { client, identity, owner, roles, people, pending, crisis, go, back, setNotice, flush, reload: load };
 
   let page;
   if (loadError && !people) {
@@ -77,6 +80,8 @@ export function PeerApp({ client, identity, online }) {
     page = html`<${PersonPage} key=${"p" + person.id} ctx=${ctx} person=${person} />`;
   } else if (view.page === "session" && person) {
     page = html`<${SessionForm} key=${"s" + person.id} ctx=${ctx} person=${person} />`;
+  } else if (view.page === "worried" && person) {
+    page = html`<${WorriedForm} key=${"w" + person.id} ctx=${ctx} person=${person} />`;
   } else if (view.page === "message" && person) {
     page = html`<${MessageForm} key=${"m" + person.id} ctx=${ctx} person=${person} />`;
   } else {
@@ -86,6 +91,22 @@ export function PeerApp({ client, identity, online }) {
     <${Notice} notice=${notice} />
     ${page}
   </div>`;
+}
+
+/**
+ * The notice about the last action. It stays for the page the action leads to (a save goes back to the person's
+ * page) and is gone on the page after that: "Session saved" must not greet the user again elsewhere.
+ */
+function useNotice(view) {
+  const [notice, setNotice] = useState(null);
+  const shownOn = useRef(view);
+  useEffect(() => {
+    if (shownOn.current === view) return;
+    shownOn.current = view;
+    setNotice((n) => (n && n.fresh ? { ...n, fresh: false } : null));
+  }, [view]);
+  const say = useCallback((n) => setNotice(n && { ...n, fresh: true }), []);
+  return [notice, say];
 }
 
 function PendingPanel({ ctx, onlyFor }) {
@@ -138,7 +159,11 @@ function PeopleList({ ctx }) {
 function PersonPage({ ctx, person }) {
   const [detail, setDetail] = useState(null);
   const [error, setError] = useState(null);
-  const load = () => personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, (err) => setError(err.message));
+  const [worries, setWorries] = useState([]);
+  const load = () => {
+    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, (err) => setError(err.message));
+    escalationsOf(ctx.client, person.ref).then(setWorries, () => setWorries([]));
+  };
   useEffect(() => { load(); }, [person.id, ctx.pending.length]);
   return html`<main id="main">
     <${BackButton} onClick=${() => ctx.go({ page: "people" })} label=${t("peer.myPeople")} />
@@ -146,7 +171,11 @@ function PersonPage({ ctx, person }) {
     <div class="actions">
       <button type="button" class="primary" id="log-session" onClick=${() => ctx.go({ page: "session", id: person.id })}>${t("peer.logSession")}</button>
       <button type="button" id="send-encouragement" onClick=${() => ctx.go({ page: "message", id: person.id })}>${t("peer.sendEncouragement")}</button>
+      <button type="button" class="danger" id="worried" onClick=${() => ctx.go({ page: "worried", id: person.id })}>${t("worry.button")}</button>
     </div>
+    <${Worries} worries=${worries} />
+    ${detail && html`<${Reach} patient=${detail.patient} />`}
+    <${LogContact} ctx=${ctx} person=${person} />
     <${PendingPanel} ctx=${ctx} onlyFor=${person.ref} />
     ${error && html`<p class="notice notice-error" role="alert">${error}</p>`}
     ${!detail && !error && html`<${Loading} />`}
@@ -166,8 +195,107 @@ function PersonPage({ ctx, person }) {
             ? html`<${SessionItem} item=${item} />`
             : html`<${MessageItem} item=${item} />`)}
         </ol>
-      </section>`}
+      </section>
+      <${SafetyPlan} plan=${safetyPlanOf(detail.carePlans)} />`}
+    <${CrisisLines} lines=${ctx.crisis} />
   </main>`;
+}
+
+/** Phone numbers with one-tap call and text, when they like to be called, and the language they prefer. */
+function Reach({ patient }) {
+  const { phones, language } = reachOf(patient);
+  return html`<section aria-labelledby="reach-title" id="reach">
+    <h2 id="reach-title">${t("reach.title")}</h2>
+    ${phones.length === 0 && html`<p class="muted">${t("reach.noPhone")}</p>`}
+    <ul class="plain">
+      ${phones.map((p) => html`<li class="phone" data-phone=${p.dial}>
+        <span>${p.use ? codeLabel("phoneUse", p.use) : t("reach.phone")}: ${p.value}</span>
+        <a class="button-link" href=${"tel:" + p.dial}>${t("reach.call")}</a>
+        ${p.texts && html`<a class="button-link" href=${"sms:" + p.dial}>${t("reach.text")}</a>`}
+        ${p.times && html`<p class="small">${t("reach.times", { times: p.times })}</p>`}
+      </li>`)}
+    </ul>
+    ${language && html`<p id="reach-language">${t("reach.language", { language: languageName(language.code, language.text) })}</p>`}
+  </section>`;
+}
+
+const CONTACT_KINDS = {
+  call: { medium: "PHONE", status: "completed" },
+  text: { medium: "ONLINEWRIT", status: "completed" },
+  missed: { medium: "PHONE", status: "not-done" },
+};
+
+/**
+ * A contact without a session note: a check-in call, a text, or a call nobody answered. Recorded as a check-in
+ * Communication (a missed call with status not-done), so it counts for "last contact"; sent through the outbox.
+ */
+function LogContact({ ctx, person }) {
+  const [note, setNote] = useState("");
+  const [busy, setBusy] = useState(false);
+  const log = async (kind) => {
+    setBusy(true);
+    const { medium, status } = CONTACT_KINDS[kind];
+    const sent = new Date().toISOString();
+    const communication = {
+      resourceType: "Communication", status,
+      ...(status === "not-done" ? { statusReason: { text: "No answer" } } : {}),
+      identifier: [{ system: SYS.messageKey, value: uuid() }],
+      basedOn: [{ reference: ref(person.assignment) }],
+      category: [{ coding: [{ system: SYS.messageCategory, code: "check-in" }] }],
+      medium: [{ coding: [{ system: SYS.participationMode, code: medium }] }],
+      subject: { reference: person.ref }, recipient: [{ reference: person.ref }],
+      sender: { reference: person.assignment.performer?.[0]?.reference || ref(ctx.roles[0]) }, sent,
+      payload: [{ contentString: note.trim() || t("contact." + kind) }],
+    };
+    try {
+      const key = communication.identifier[0].value;
+      await outbox.queueMessage(ctx.owner, communication, { name: person.name, patients: [person.ref], when: sent });
+      const outcome = await submitQueued(ctx, key);
+      ctx.setNotice(outcome.refused ? { type: "error", text: outcome.refused }
+        : outcome.sent ? { type: "ok", text: t("contact.logged") } : keptNotice(outcome));
+      setNote("");
+    } catch (_) {
+      ctx.setNotice({ type: "error", text: t("error.device") });
+    }
+    setBusy(false);
+  };
+  return html`<section aria-labelledby="log-contact-title" id="log-contact">
+    <h2 id="log-contact-title">${t("contact.title")}</h2>
+    <div class="field"><label for="contact-note">${t("contact.note")}</label>
+      <input id="contact-note" maxlength="300" value=${note} onInput=${(e) => setNote(e.currentTarget.value)} /></div>
+    <div class="row">
+      ${Object.keys(CONTACT_KINDS).map((kind) => html`<button type="button" data-contact=${kind} disabled=${busy}
+        onClick=${() => log(kind)}>${t("contact." + kind)}</button>`)}
+    </div>
+  </section>`;
+}
+
+/** The peer's escalations about this person: open ones wait for the care team, the others were acknowledged. */
+function Worries({ worries }) {
+  if (!worries.length) return null;
+  return html`<section aria-labelledby="worries-title" class="worries-peer">
+    <h2 id="worries-title">${t("worry.raised")}</h2>
+    <ul class="plain">
+      ${worries.slice(0, 3).map((task) => {
+        const open = isOpenEscalation(task);
+        return html`<li class=${"worry-item" + (open ? " worry-open" : "")} data-worry=${task.id} data-open=${open ? "true" : "false"}>
+          <p class="item-head"><strong>${open ? t("worry.waiting") : t("worry.acknowledged", { date: formatDateTime(task.lastModified || task.meta?.lastUpdated) })}</strong></p>
+          <p>${formatDateTime(task.authoredOn)} · ${codeLabel("urgency", task.priority)}: ${task.description}</p>
+        </li>`;
+      })}
+    </ul>
+  </section>`;
+}
+
+/** The safety plan the care team keeps (CarePlan, category safety-plan): one step per activity. */
+function SafetyPlan({ plan }) {
+  if (!plan) return null;
+  return html`<section aria-labelledby="safety-title" id="safety-plan">
+    <h2 id="safety-title">${t("safety.title")}</h2>
+    <dl class="safety-steps">
+      ${(plan.activity || []).map((a) => html`<div><dt>${a.detail?.code?.text || t("safety.step")}</dt><dd>${a.detail?.description}</dd></div>`)}
+    </dl>
+  </section>`;
 }
 
 function minutesOf(encounter) {
@@ -195,7 +323,9 @@ function MessageItem({ item }) {
   const c = item.communication;
   const category = c.category?.[0]?.coding?.[0]?.code;
   return html`<li class="timeline-item message-item" data-message=${c.id}>
-    <p class="item-head"><strong>${category ? codeLabel("category", category) : t("peer.message")}</strong> · ${formatDateTime(c.sent)}</p>
+    <p class="item-head"><strong>${category ? codeLabel("category", category) : t("peer.message")}</strong> · ${formatDateTime(c.sent)}
+      ${c.medium?.[0]?.coding?.[0]?.code && html` · ${codeLabel("medium", c.medium[0].coding[0].code)}`}
+      ${c.status === "not-done" && html` <span class="badge badge-pending">${t("contact.notReached")}</span>`}</p>
     <p>${c.payload?.[0]?.contentString}</p>
   </li>`;
 }
@@ -240,7 +370,13 @@ async function submitQueued(ctx, clientKey) {
     await outbox.discard(left.id);
     return { refused: left.error };
   }
-  return { pending: true, offline: result.offline };
+  return { pending: true, offline: result.offline, signIn: result.signIn };
+}
+
+/** What the user is told when a record stays on the device instead of reaching the server. */
+function keptNotice(outcome) {
+  const key = outcome.signIn ? "outbox.keptSignIn" : outcome.offline ? "outbox.keptOffline" : "outbox.keptServer";
+  return { type: "info", text: t(key) };
 }
 
 function SessionForm({ ctx, person }) {
@@ -303,9 +439,7 @@ function SessionForm({ ctx, person }) {
       const outcome = await submitQueued(ctx, form.clientKey);
       if (outcome.refused) { setError(outcome.refused); setBusy(false); return; }
       await clearDraft();
-      ctx.setNotice(outcome.sent
-        ? { type: "ok", text: t("session.saved", { units }) }
-        : { type: "info", text: t("outbox.keptOffline") });
+      ctx.setNotice(outcome.sent ? { type: "ok", text: t("session.saved", { units }) } : keptNotice(outcome));
       ctx.go({ page: "person", id: person.id });
     } catch (err) {
       setError(err instanceof ServerError ? err.message : t("error.device"));
@@ -414,7 +548,9 @@ function MessageForm({ ctx, person }) {
       const outcome = await submitQueued(ctx, form.clientKey);
       if (outcome.refused) { setError(outcome.refused); setBusy(false); return; }
       await clearDraft();
-      ctx.setNotice(outcome.sent ? { type: "ok", text: t("message.saved") } : { type: "info", text: t("outbox.keptOffline") });
+      const number = form.medium === "ONLINEWRIT" ? textingNumber(person.patient) : null;
+      const sms = number && { href: `sms:${number}?body=${encodeURIComponent(communication.payload[0].contentString)}`, label: t("message.openMessages") };
+      ctx.setNotice({ ...(outcome.sent ? { type: "ok", text: t("message.saved") } : keptNotice(outcome)), ...(sms ? { link: sms } : {}) });
       ctx.go({ page: "person", id: person.id });
     } catch (err) {
       setError(err instanceof ServerError ? err.message : t("error.device"));
@@ -458,6 +594,7 @@ function MessageForm({ ctx, person }) {
         </select></div>
       ${error && html`<p class="notice notice-error" role="alert" id="form-error">${error}</p>`}
       <button type="submit" class="primary" id="save-message" disabled=${busy}>${t("message.save")}</button>
+      <p class="muted small">${form.medium === "ONLINEWRIT" && textingNumber(person.patient) ? t("message.recordsThenText") : t("message.recordsOnly")}</p>
     </form>
   </main>`;
 }

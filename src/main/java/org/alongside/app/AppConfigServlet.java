@@ -1,6 +1,7 @@
 package org.alongside.app;
 
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,8 +12,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The settings the web app under /app needs from the server, so it shows what the server will enforce:
- * the overdue threshold of "My people", the caseload limit and the H0038 unit rule. No patient data, no
- * secrets: readable without a token, like /fhir/metadata.
+ * the overdue threshold of "My people", the caseload limit and the H0038 unit rule, and the token claim that names
+ * the user's role (the app reads it to pick the pages). No patient data, no secrets: readable without a token, like
+ * /fhir/metadata.
  */
 @WebServlet(urlPatterns = "/app/config.json")
 public class AppConfigServlet extends HttpServlet {
@@ -22,6 +24,11 @@ public class AppConfigServlet extends HttpServlet {
     @ConfigProperty(name = "alongside.app.overdue-days", defaultValue = "7")
     int overdueDays;
 
+    /** The claim holding the role, as the server reads it (SecurityConfig): issuers name it differently. */
+    @Inject
+    @ConfigProperty(name = "alongside.auth.groups-claim", defaultValue = "groups")
+    String groupsClaim;
+
     @Inject
     AlongsideConfig config;
 
@@ -30,10 +37,13 @@ public class AppConfigServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-cache");
-        response.getWriter().write("{\"clientId\":\"alongside-app\""
-                + ",\"overdueDays\":" + overdueDays
-                + ",\"caseloadLimit\":" + config.caseloadLimit()
-                + ",\"billingUnitMinutes\":" + config.billingUnitMinutes()
-                + ",\"billingMinimumMinutes\":" + config.billingMinimumMinutes() + "}");
+        response.getWriter().write(Json.createObjectBuilder()
+                .add("clientId", "alongside-app")
+                .add("overdueDays", overdueDays)
+                .add("caseloadLimit", config.caseloadLimit())
+                .add("billingUnitMinutes", config.billingUnitMinutes())
+                .add("billingMinimumMinutes", config.billingMinimumMinutes())
+                .add("groupsClaim", groupsClaim)
+                .build().toString());
     }
 }

@@ -18,7 +18,7 @@ public class AlongsideConfig {
     @Inject
     @ConfigProperty(name = "alongside.fhir.resource-types", defaultValue = "Patient,Practitioner,PractitionerRole,"
             + "Organization,CareTeam,CarePlan,Goal,ServiceRequest,Task,Encounter,Procedure,Communication,Consent,"
-            + "Provenance,Subscription")
+            + "Provenance,Flag,Subscription")
     List<String> resourceTypes;
 
     @Inject

@@ -13,6 +13,7 @@ import org.alongside.conformance.ProfileValidator;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.mentorship.AssignmentService;
 import org.alongside.mentorship.SessionService;
+import org.alongside.mentorship.EscalationService;
 import org.alongside.mentorship.MatchingService;
 import org.alongside.mentorship.SideBySideService;
 import org.alongside.search.SearchParamRegistry;
@@ -68,6 +69,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     transient MatchingService matchingService;
 
     @Inject
+    transient EscalationService escalationService;
+
+    @Inject
     transient BundleProcessor bundleProcessor;
 
     @Inject
@@ -105,7 +109,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         registerProvider(new DisclosureAccounting(auditStore, pipeline, config.maxCount()));
         registerProvider(new SystemProvider(searchBundles, bundleProcessor));
         registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService,
-                matchingService));
+                matchingService, escalationService));
         registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
 
         registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),

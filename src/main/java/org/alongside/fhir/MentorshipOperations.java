@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.UUID;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.alongside.mentorship.AssignmentService;
+import org.alongside.mentorship.EscalationService;
 import org.alongside.mentorship.MatchingService;
 import org.alongside.mentorship.SessionService;
 import org.alongside.mentorship.SideBySideService;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
@@ -23,6 +25,7 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
@@ -42,13 +45,15 @@ public class MentorshipOperations {
     private final SessionService sessions;
     private final SideBySideService sideBySide;
     private final MatchingService matching;
+    private final EscalationService escalations;
 
     MentorshipOperations(AssignmentService assignments, SessionService sessions, SideBySideService sideBySide,
-                         MatchingService matching) {
+                         MatchingService matching, EscalationService escalations) {
         this.assignments = assignments;
         this.sessions = sessions;
         this.sideBySide = sideBySide;
         this.matching = matching;
+        this.escalations = escalations;
     }
 
     /** Assigns a peer mentor (an active peer specialist PractitionerRole) within the care plan. */
@@ -124,6 +129,17 @@ public class MentorshipOperations {
                 focus == null ? List.of() : focus, goals == null ? List.of() : goals, text(whatWasDone),
                 text(response), text(nextSteps), text(clientKey));
         return written(sessions.record(note), request);
+    }
+
+    /** "I'm worried": an urgent Task for the care team's clinician and a Flag on the person, until acknowledged. */
+    @Operation(name = "$escalate", type = Patient.class)
+    public Bundle escalate(@IdParam IdType patient,
+                           @OperationParam(name = "what", min = 1, max = 1) StringType what,
+                           @OperationParam(name = "urgency", min = 1, max = 1) CodeType urgency,
+                           @OperationParam(name = "requester", min = 1, max = 1) Reference requester,
+                           @OperationParam(name = "clientKey", max = 1) StringType clientKey, RequestDetails request) {
+        return written(escalations.escalate(new EscalationService.Worry(patient.getIdPart(), text(what),
+                EscalationService.Urgency.of(urgency.getValue()), requester, text(clientKey))), request);
     }
 
     private static Bundle written(List<IBaseResource> resources, RequestDetails request) {

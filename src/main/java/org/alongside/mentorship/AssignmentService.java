@@ -12,7 +12,6 @@ import static org.alongside.mentorship.MentorshipCodes.SNOMED;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -121,7 +120,7 @@ public class AssignmentService {
 
         StoreQueries queries = new StoreQueries(store, parser);
         if (!activeAssignments(queries, "based-on", "CarePlan/" + carePlanId, peerId).isEmpty()) {
-            throw new UnclassifiedServerFailureException(409, "PractitionerRole/" + peerId
+            throw Refusals.conflict("already-assigned", "PractitionerRole/" + peerId
                     + " already has an active peer mentor assignment in CarePlan/" + carePlanId);
         }
         Set<String> mentees = new LinkedHashSet<>();
@@ -130,7 +129,7 @@ public class AssignmentService {
         }
         int limit = config.caseloadLimit();
         if (!mentees.contains(patient.getReference()) && mentees.size() >= limit) {
-            throw new UnprocessableEntityException("PractitionerRole/" + peerId + " already mentors " + mentees.size()
+            throw Refusals.unprocessable("caseload-full", "PractitionerRole/" + peerId + " already mentors " + mentees.size()
                     + " people, the caseload limit is " + limit + ". Choose another peer or end an assignment first.");
         }
 
@@ -192,7 +191,7 @@ public class AssignmentService {
         StoreQueries queries = new StoreQueries(store, parser);
         List<ServiceRequest> active = activeAssignments(queries, "based-on", "CarePlan/" + carePlanId, peerId);
         if (active.isEmpty()) {
-            throw new UnprocessableEntityException("PractitionerRole/" + peerId
+            throw Refusals.unprocessable("not-assigned", "PractitionerRole/" + peerId
                     + " has no active peer mentor assignment in CarePlan/" + carePlanId);
         }
         ServiceRequest referral = active.get(0);
@@ -236,7 +235,7 @@ public class AssignmentService {
         CarePlan.CarePlanStatus status = plan.getStatus();
         if (status != CarePlan.CarePlanStatus.ACTIVE && status != CarePlan.CarePlanStatus.DRAFT
                 && status != CarePlan.CarePlanStatus.ONHOLD) {
-            throw new UnprocessableEntityException("CarePlan/" + carePlanId + " is " + status.toCode()
+            throw Refusals.unprocessable("plan-closed", "CarePlan/" + carePlanId + " is " + status.toCode()
                     + "; peer mentors are assigned within draft, active or on-hold plans");
         }
         if (!plan.getSubject().getReference().startsWith("Patient/")) {
@@ -267,7 +266,7 @@ public class AssignmentService {
         boolean inPeriod = (!period.hasStart() || !period.getStart().after(on))
                 && (!period.hasEnd() || !period.getEnd().before(on));
         if (!role.getActive() || !peerCode || !inPeriod) {
-            throw new UnprocessableEntityException(role.getIdElement().toUnqualifiedVersionless().getValue()
+            throw Refusals.unprocessable("inactive-peer-role", role.getIdElement().toUnqualifiedVersionless().getValue()
                     + " is not an active peer specialist role (needs active=true, code " + NUCC + "|" + PEER_SPECIALIST
                     + " and a current period)");
         }

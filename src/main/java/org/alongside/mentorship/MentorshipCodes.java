@@ -24,6 +24,8 @@ public final class MentorshipCodes {
     public static final String GOAL_CATEGORY = BASE + "/CodeSystem/goal-category";
     public static final String LIVED_EXPERIENCE = BASE + "/CodeSystem/lived-experience";
     public static final String MATCH_REASON = BASE + "/CodeSystem/match-reason";
+    /** "I'm worried" escalations (Task.code, Flag.code), crisis lines (Organization.contact.purpose), safety plans. */
+    public static final String CRISIS_SUPPORT = BASE + "/CodeSystem/crisis-support";
 
     public static final String EXT_SUPERVISED_BY = BASE + "/StructureDefinition/supervised-by";
     public static final String EXT_SESSION_MODALITY = BASE + "/StructureDefinition/session-modality";

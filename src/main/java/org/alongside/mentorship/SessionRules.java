@@ -61,7 +61,7 @@ public class SessionRules implements WriteCheck {
             throw new UnprocessableEntityException("Encounter.period ends before it starts");
         }
         ServiceRequest assignment = assignmentAt(session, period.getStart()).orElseThrow(() ->
-                new UnprocessableEntityException("No peer mentor assignment of "
+                Refusals.unprocessable("no-active-assignment", "No peer mentor assignment of "
                         + String.join(", ", peers(session)) + " to " + subject.getReference() + " was active on "
                         + period.getStartElement().getValueAsString() + "; a session can only be logged for a person "
                         + "assigned to the peer"));

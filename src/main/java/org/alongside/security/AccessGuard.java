@@ -23,10 +23,12 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * Decides, per request, what the caller may do: scope (SMART), role ({@link AccessRules}), whose records
@@ -249,6 +251,10 @@ public class AccessGuard {
             add(authors, ((Communication) resource).getSender());
         } else if (resource instanceof Provenance) {
             ((Provenance) resource).getAgent().forEach(a -> add(authors, a.getWho()));
+        } else if (resource instanceof Task task) {
+            add(authors, task.getRequester());
+        } else if (resource instanceof Flag flag) {
+            add(authors, flag.getAuthor());
         }
         return authors;
     }

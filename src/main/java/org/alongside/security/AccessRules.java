@@ -23,8 +23,12 @@ public final class AccessRules {
         AUDIT
     }
 
-    /** Records a peer specialist writes and may edit when they are the author. */
-    public static final Set<String> PEER_LOGS = Set.of("Encounter", "Procedure", "Communication", "Goal");
+    /**
+     * Records a peer specialist writes and may edit when they are the author. Task and Flag: an "I'm worried"
+     * escalation, which the peer requests (Task.requester, Flag.author) and the clinician acknowledges.
+     */
+    public static final Set<String> PEER_LOGS = Set.of("Encounter", "Procedure", "Communication", "Goal", "Task",
+            "Flag");
 
     private static final Set<Interaction> READS = EnumSet.of(Interaction.READ, Interaction.SEARCH);
     private static final Set<Interaction> ALL = EnumSet.allOf(Interaction.class);

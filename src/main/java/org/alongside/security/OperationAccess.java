@@ -52,6 +52,11 @@ public class OperationAccess {
             case "$record-peer-session":
                 guard.requireInteraction(access, "Encounter", Interaction.CREATE);
                 break;
+            case "$escalate":
+                // about a person the caller reaches; it writes a Task and a Flag, checked again as they are written
+                guard.requireRecord(access, store.read("Patient", request.getId().getIdPart()), Interaction.READ);
+                guard.requireInteraction(access, "Task", Interaction.CREATE);
+                break;
             case "$export":
             case "$export-poll-status":
             case "$export-file":

@@ -9,23 +9,32 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.text.ParseException;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.alongside.outbound.OutboundRule;
 
 /**
  * Verifies bearer tokens: RS256 signature against the issuer's JWKS, the issuer, the audience (one of
  * {@code alongside.auth.audiences}), expiry and not-before with 30 seconds of clock skew, and a subject.
+ *
+ * <p>The key set is fetched under the server's {@link OutboundRule}: a JWKS URI on loopback or a private network is
+ * refused unless its host is listed in {@code alongside.outbound.allowed-hosts}.
  *
  * <p>Why here and not Liberty's mpJwt: mpJwt writes every token it rejects, claims included, into an FFDC
  * incident and trace.log, and no setting stops it. Nimbus JOSE+JWT (already the development authorization
@@ -40,6 +49,9 @@ public class TokenVerifier {
     @Inject
     SecurityConfig config;
 
+    @Inject
+    OutboundRule outbound;
+
     private volatile DefaultJWTProcessor<SecurityContext> processor;
 
     /** The token's claims when it passes every check; empty otherwise (never an exception, never a log of it). */
@@ -49,11 +61,22 @@ public class TokenVerifier {
         } catch (KeySourceException e) {
             // the keys could not be fetched: worth an operator's attention, and says nothing about the token
             LOG.log(Level.WARNING, "Cannot read the token signing keys from " + jwksUri() + " ("
-                    + e.getClass().getSimpleName() + "); requests are refused until it answers");
+                    + e.getClass().getSimpleName() + refusalOf(e) + "); requests are refused until it answers");
             return Optional.empty();
         } catch (ParseException | BadJOSEException | JOSEException e) {
             return Optional.empty();
         }
+    }
+
+    /** The outbound rule's reason, when it was the rule that stopped the fetch (it names a host, nothing else). */
+    private static String refusalOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException && t.getMessage() != null
+                    && t.getMessage().startsWith("alongside.auth.jwks-uri is not fetched")) {
+                return ": " + t.getMessage();
+            }
+        }
+        return "";
     }
 
     private DefaultJWTProcessor<SecurityContext> processor() {
@@ -76,7 +99,8 @@ public class TokenVerifier {
                 new JOSEObjectType("application/at+jwt"), null));
         try {
             created.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                    JWKSourceBuilder.create(URI.create(jwksUri()).toURL()).retrying(true).build()));
+                    JWKSourceBuilder.create(URI.create(jwksUri()).toURL(), new GuardedRetriever(outbound))
+                            .retrying(true).build()));
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalStateException("alongside.auth.jwks-uri is not a URL: " + jwksUri(), e);
         }
@@ -86,6 +110,37 @@ public class TokenVerifier {
         claims.setMaxClockSkew(CLOCK_SKEW_SECONDS);
         created.setJWTClaimsSetVerifier(claims);
         return created;
+    }
+
+    /**
+     * Fetches the key set under the outbound rule, checked before every fetch, and follows no redirect (a redirect
+     * could lead where the rule would refuse). Timeouts and size limit are Nimbus's defaults for JWK sets.
+     */
+    static final class GuardedRetriever extends DefaultResourceRetriever {
+
+        private final OutboundRule rule;
+
+        GuardedRetriever(OutboundRule rule) {
+            super(JWKSourceBuilder.DEFAULT_HTTP_CONNECT_TIMEOUT, JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT,
+                    JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT);
+            this.rule = rule;
+        }
+
+        @Override
+        protected HttpURLConnection openHTTPConnection(URL url) throws IOException {
+            Optional<String> refusal;
+            try {
+                refusal = rule.refusal(url.toURI());
+            } catch (URISyntaxException e) {
+                refusal = Optional.of("the URL is not valid");
+            }
+            if (refusal.isPresent()) {
+                throw new IOException("alongside.auth.jwks-uri is not fetched: " + refusal.get());
+            }
+            HttpURLConnection connection = super.openHTTPConnection(url);
+            connection.setInstanceFollowRedirects(false);
+            return connection;
+        }
     }
 
     private String jwksUri() {

@@ -177,7 +177,7 @@ class AttackSuiteIT {
             case CLINICIAN -> op != Op.DELETE;
             case SUPERVISOR -> op == Op.READ || op == Op.SEARCH;
             case PEER, PEER_DEACTIVATED -> op == Op.READ || op == Op.SEARCH || ((op == Op.CREATE || op == Op.UPDATE)
-                    && Set.of("Encounter", "Procedure", "Communication", "Goal").contains(type));
+                    && Set.of("Encounter", "Procedure", "Communication", "Goal", "Task", "Flag").contains(type));
         };
     }
 

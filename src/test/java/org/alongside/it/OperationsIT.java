@@ -32,7 +32,7 @@ class OperationsIT {
 
     static final List<String> RESOURCE_TYPES = List.of("Patient", "Practitioner", "PractitionerRole",
             "Organization", "CareTeam", "CarePlan", "Goal", "ServiceRequest", "Task", "Encounter", "Procedure",
-            "Communication", "Consent", "Provenance", "Subscription");
+            "Communication", "Consent", "Provenance", "Flag", "Subscription");
 
     private static final List<TypeRestfulInteraction> INTERACTIONS = List.of(TypeRestfulInteraction.READ,
             TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.DELETE,

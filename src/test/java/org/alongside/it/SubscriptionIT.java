@@ -295,6 +295,24 @@ class SubscriptionIT {
         assertThat(stored.body()).contains("\"total\":0");
     }
 
+    /**
+     * The outbound rule over HTTP. The test servers list only {@code localhost} and {@code 127.0.0.1} (their hook
+     * receivers), so every other internal address is under the default rule. Each literal below is refused before
+     * anything is stored, so nothing is ever sent there.
+     */
+    @Test
+    void anEndpointOnLoopbackLinkLocalOrAPrivateAddressIsRefusedUnlessItsHostIsListed() {
+        String tag = FhirServer.uniqueSystem();
+        for (String endpoint : List.of("http://127.0.0.2:9/", "http://[::1]:9/", "http://[::ffff:127.0.0.2]:9/",
+                "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1:9/", "http://192.168.0.1:9/",
+                "http://100.64.0.1:9/", "http://[fd00::1]:9/", "http://0.0.0.0:9/")) {
+            assertRefused(tag, "\"criteria\":\"Patient?identifier=x|\",\"channel\":{\"type\":\"rest-hook\","
+                    + "\"endpoint\":\"" + endpoint + "\"}", "Subscription.channel.endpoint", "non-public address");
+        }
+        HttpResponse<String> stored = FhirServer.get("/Subscription?_tag=" + tag + "|refused&_summary=count");
+        assertThat(stored.body()).contains("\"total\":0");
+    }
+
     private void assertRefused(String tag, String elements, String... expected) {
         String body = "{\"resourceType\":\"Subscription\",\"meta\":{\"tag\":[{\"system\":\"" + tag
                 + "\",\"code\":\"refused\"}]},\"status\":\"requested\",\"reason\":\"test\"," + elements + "}";

@@ -3,26 +3,41 @@ package org.alongside.mentorship;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class BillingUnitsTest {
 
     private final BillingUnits midpoint = new BillingUnits(15, 8);
 
-    @ParameterizedTest
-    @CsvSource({"0,0", "7,0", "8,1", "15,1", "22,1", "23,2", "30,2", "37,2", "38,3", "60,4", "90,6"})
-    void midpointRule(long minutes, int units) {
-        assertThat(midpoint.forMinutes(minutes)).isEqualTo(units);
+    /**
+     * The cases of shared/billing-units-cases.json: the web app's mirror of the rule (src/main/app/src/billing.js)
+     * is tested against the same file by npm test, so the units shown before saving are the units stored.
+     */
+    static List<Arguments> sharedCases() throws IOException {
+        try (InputStream in = BillingUnitsTest.class.getResourceAsStream("/shared/billing-units-cases.json")) {
+            List<Arguments> cases = new ArrayList<>();
+            for (JsonNode c : new ObjectMapper().readTree(in).get("cases")) {
+                cases.add(Arguments.of(c.get("unitMinutes").asInt(), c.get("minimumMinutes").asInt(),
+                        c.get("minutes").asLong(), c.get("units").asInt()));
+            }
+            return cases;
+        }
     }
 
-    @Test
-    void otherRulesAreConfiguration() {
-        BillingUnits wholeUnitsOnly = new BillingUnits(15, 15);
-        assertThat(wholeUnitsOnly.forMinutes(29)).isEqualTo(1);
-        assertThat(wholeUnitsOnly.forMinutes(30)).isEqualTo(2);
+    @ParameterizedTest(name = "{2} minutes under a {0}/{1} rule give {3} unit(s)")
+    @MethodSource("sharedCases")
+    void unitsFollowTheRuleTheAppMirrors(int unitMinutes, int minimumMinutes, long minutes, int units) {
+        assertThat(new BillingUnits(unitMinutes, minimumMinutes).forMinutes(minutes)).isEqualTo(units);
     }
 
     @Test

@@ -22,18 +22,32 @@ public final class LocalServer {
 
     /** Liberty reports "started" before the application is; waits until it reports ready and serves metadata. */
     public static void awaitReady(String baseUrl) {
-        long deadline = System.currentTimeMillis() + 240_000;
+        awaitReady(baseUrl, Duration.ofSeconds(240), () -> { });
+    }
+
+    /**
+     * The same; {@code stillStarting} runs between attempts and throws to give up early (e.g. when the server's
+     * process has exited).
+     */
+    public static void awaitReady(String baseUrl, Duration timeout, Runnable stillStarting) {
+        awaitReady(baseUrl, baseUrl + "/fhir", timeout, stillStarting);
+    }
+
+    /** The same for an application under a context root: health at the server's root, metadata at {@code fhirBase}. */
+    public static void awaitReady(String baseUrl, String fhirBase, Duration timeout, Runnable stillStarting) {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
         while (System.currentTimeMillis() < deadline) {
             try {
-                if (status(baseUrl + "/health/ready", 10) == 200 && status(baseUrl + "/fhir/metadata", 30) == 200) {
+                if (status(baseUrl + "/health/ready", 10) == 200 && status(fhirBase + "/metadata", 30) == 200) {
                     return;
                 }
             } catch (IOException e) {
                 // not listening yet
             }
+            stillStarting.run();
             sleep();
         }
-        throw new IllegalStateException("Server at " + baseUrl + " did not become ready in 240 s");
+        throw new IllegalStateException("Server at " + baseUrl + " did not become ready in " + timeout);
     }
 
     /**

@@ -64,6 +64,9 @@ public class DeliveryWorker {
     private Duration lease;
     private RestHookClient client;
     private ScheduledFuture<?> polling;
+    /** Set at shutdown: a running poll stops before its next Subscription or event, so the server stops in seconds. */
+    private volatile boolean stopping;
+    private boolean reportedClaimFailure;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         instance = config.subscriptionInstanceId().orElse("alongside-" + UUID.randomUUID().toString().substring(0, 8));
@@ -81,10 +84,16 @@ public class DeliveryWorker {
         LOG.info("Subscription delivery started as instance " + instance + ", polling every " + interval + " ms");
     }
 
+    /**
+     * Stops at once: the schedule is cancelled and a running poll interrupted (an HTTP request in flight ends; a
+     * database call ends within the data source's socket timeout). Claims left behind lapse with their lease, and
+     * undelivered events stay in the outbox for the next start.
+     */
     @PreDestroy
     void stop() {
+        stopping = true;
         if (polling != null) {
-            polling.cancel(false);
+            polling.cancel(true);
         }
     }
 
@@ -94,10 +103,18 @@ public class DeliveryWorker {
         try {
             claimed = outbox.claim(instance, config.subscriptionClaimSize(), lease);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Claiming Subscriptions to deliver failed: " + e.getClass().getName(), e);
+            // e.g. the database is unreachable: once until a claim succeeds again, not at every poll
+            if (!reportedClaimFailure) {
+                LOG.log(Level.WARNING, "Claiming Subscriptions to deliver failed: " + e.getClass().getName(), e);
+                reportedClaimFailure = true;
+            }
             return;
         }
+        reportedClaimFailure = false;
         for (String subscriptionId : claimed) {
+            if (stopping) {
+                return; // the claims lapse with their lease
+            }
             try {
                 deliver(subscriptionId);
             } catch (RuntimeException e) {
@@ -129,9 +146,10 @@ public class DeliveryWorker {
         List<PendingEvent> events = outbox.pending(subscriptionId, config.subscriptionBatchSize());
         SubscriptionSpec spec;
         try {
-            spec = specs.parse(subscription);
+            spec = specs.parseReachable(subscription);
         } catch (BaseServerResponseException e) {
-            // valid when stored, not under today's configuration (e.g. its host is no longer allowed)
+            // valid when stored, not under today's configuration or resolution (its host is no longer allowed,
+            // or its name now resolves to an internal address)
             if (!events.isEmpty()) {
                 outbox.failed(events.get(0), instance, backoff::delay);
             }
@@ -141,6 +159,9 @@ public class DeliveryWorker {
             return;
         }
         for (PendingEvent event : events) {
+            if (stopping) {
+                return;
+            }
             if (!outbox.renew(subscriptionId, instance, lease)) {
                 LOG.warning("Lost the claim on Subscription " + subscriptionId + " before event " + event.eventNumber());
                 return;

@@ -8,7 +8,8 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
 
 /**
- * The write check for Subscriptions: refuses (422) what the server cannot honour, and accepts a {@code requested}
+ * The write check for Subscriptions: refuses (422) what the server cannot honour or must not call (an endpoint
+ * on an internal address, see {@link SubscriptionSpecs#parseReachable}), and accepts a {@code requested}
  * Subscription as {@code active} (R4: the server decides; there is no handshake).
  */
 @ApplicationScoped
@@ -22,7 +23,7 @@ public class SubscriptionRules implements WriteCheck {
         if (!(resource instanceof Subscription subscription)) {
             return;
         }
-        specs.parse(subscription);
+        specs.parseReachable(subscription);
         if (subscription.getStatus() == SubscriptionStatus.REQUESTED) {
             subscription.setStatus(SubscriptionStatus.ACTIVE);
             subscription.setError(null);

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.alongside.config.AlongsideConfig;
+import org.alongside.outbound.OutboundRule;
 import org.alongside.search.SearchRequestParser;
 
 /** Produces the pure helpers of the subscription domain from the configuration. */
@@ -12,8 +13,8 @@ public class SubscriptionSetup {
 
     @Produces
     @Singleton
-    SubscriptionSpecs subscriptionSpecs(SearchRequestParser parser, AlongsideConfig config) {
-        return new SubscriptionSpecs(parser, config.subscriptionAllowedHosts());
+    SubscriptionSpecs subscriptionSpecs(SearchRequestParser parser, AlongsideConfig config, OutboundRule outbound) {
+        return new SubscriptionSpecs(parser, config.subscriptionAllowedHosts(), outbound);
     }
 
     @Produces

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.alongside.outbound.OutboundRule;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
 import org.hl7.fhir.r4.model.StringType;
@@ -18,6 +19,8 @@ import org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType;
  * Reads and validates a Subscription: rest-hook only, an absolute http(s) endpoint on an allowed host, criteria that
  * parse as a strict search ({@code Type?params}) of a supported type, a FHIR payload type or none, well-formed
  * headers. Every refusal is a 422 whose message names the element and the problem, never a header's value.
+ * {@link #parseReachable} also applies the outbound rule to the endpoint (it resolves the host): when a Subscription
+ * is written and before each delivery, never while matching changes inside a write.
  */
 public final class SubscriptionSpecs {
 
@@ -35,11 +38,31 @@ public final class SubscriptionSpecs {
 
     private final SearchRequestParser parser;
     private final Set<String> allowedHosts;
+    private final OutboundRule endpointRule;
 
-    /** @param allowedHosts hosts an endpoint may name (case-insensitive); empty allows all */
-    public SubscriptionSpecs(SearchRequestParser parser, List<String> allowedHosts) {
+    /**
+     * @param allowedHosts hosts an endpoint may name (case-insensitive); empty allows every host the outbound rule
+     *                     allows. Listed hosts are trusted wherever they resolve.
+     * @param outbound the server's outbound rule
+     */
+    public SubscriptionSpecs(SearchRequestParser parser, List<String> allowedHosts, OutboundRule outbound) {
         this.parser = parser;
         this.allowedHosts = Set.copyOf(allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
+        this.endpointRule = outbound.alsoListing(allowedHosts);
+    }
+
+    /**
+     * {@link #parse}, and the endpoint's host must pass the outbound rule now (it is resolved).
+     *
+     * @throws UnprocessableEntityException naming what is wrong
+     */
+    public SubscriptionSpec parseReachable(Subscription subscription) {
+        SubscriptionSpec spec = parse(subscription);
+        endpointRule.refusal(spec.endpoint()).ifPresent(problem -> {
+            throw refuse("Subscription.channel.endpoint: " + problem
+                    + " (or in alongside.subscription.allowed-hosts)");
+        });
+        return spec;
     }
 
     /** @throws UnprocessableEntityException naming what is wrong */

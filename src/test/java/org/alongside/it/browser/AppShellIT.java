@@ -38,8 +38,8 @@ class AppShellIT {
                 "\"billingMinimumMinutes\":8");
     }
 
-    @Test
-    void languageIsSwitchableAndRememberedOutsideTheUrl() {
+    /** A peer with one person assigned two days ago: the peer's Practitioner id and the person's Patient id. */
+    private static String[] peerWithOnePerson() {
         Scene scene = new Scene();
         scene.organization();
         String chen = scene.practitioner("chen", "Dr. Chen");
@@ -47,6 +47,60 @@ class AppShellIT {
         String role = scene.peerRole(jordan, null);
         String maria = scene.patient("maria", "Maria", "Lopez");
         scene.assign(scene.plan(maria, "Part-time work", chen), role, chen, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(2));
+        return new String[] {jordan, maria};
+    }
+
+    @Test
+    void pagesAreRevalidatedScriptsCachedForeverBothGzippedAndTheFaviconIsServed() {
+        String base = FhirServer.baseUrl();
+        HttpResponse<String> page = FhirServer.get(base + "/app/", "Accept-Encoding", "gzip");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+        String etag = page.headers().firstValue("ETag").orElseThrow();
+        assertThat(FhirServer.get(base + "/app/", "Accept-Encoding", "gzip", "If-None-Match", etag).statusCode())
+                .as("an unchanged page is not sent again").isEqualTo(304);
+
+        String html = FhirServer.get(base + "/app/index.html").body();
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("/app/assets/[^\"]+\\.js").matcher(html);
+        assertThat(script.find()).as("a hashed script in " + html).isTrue();
+        HttpResponse<String> plain = FhirServer.get(base + script.group());
+        HttpResponse<String> gzipped = FhirServer.get(base + script.group(), "Accept-Encoding", "gzip, deflate");
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gzipped.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+        assertThat(gzipped.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
+        assertThat(gzipped.headers().firstValueAsLong("Content-Length").orElseThrow())
+                .isLessThan(plain.body().length() / 2);
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+
+        HttpResponse<String> favicon = FhirServer.get(base + "/favicon.ico");
+        assertThat(favicon.statusCode()).isEqualTo(200);
+        assertThat(favicon.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/");
+    }
+
+    @Test
+    void openingTheAppTwiceBeforeSigningInStillEndsSignedInWithAToken() {
+        String[] peerAndPerson = peerWithOnePerson();
+        String jordan = peerAndPerson[0];
+        String maria = peerAndPerson[1];
+        try (Browser fresh = Browser.phone()) {
+            fresh.open("/app/");
+            fresh.await(By.id("role")); // the sign-in page: a launch has begun in this tab
+            fresh.open("/app/");
+            fresh.signInOnPage("peer-specialist", jordan);
+            fresh.awaitText(By.id("page-title"), "My people");
+            fresh.await(By.cssSelector("[data-person='" + maria + "']"));
+            assertThat(fresh.driver().findElements(By.cssSelector(".notice-error"))).isEmpty();
+            assertThat((String) fresh.js("return Object.values(sessionStorage).join(' ');")).contains("access_token");
+        }
+    }
+
+    @Test
+    void languageIsSwitchableAndRememberedOutsideTheUrl() {
+        String[] peerAndPerson = peerWithOnePerson();
+        String jordan = peerAndPerson[0];
+        String maria = peerAndPerson[1];
 
         browser.signIn("peer-specialist", jordan);
         browser.awaitText(By.id("page-title"), "My people");

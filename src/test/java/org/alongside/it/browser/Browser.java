@@ -66,8 +66,27 @@ public final class Browser implements AutoCloseable {
                 .usingDriverExecutable(Path.of(driverPath).toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", SERVER_STAND_IN));
         size(phone ? PHONE_WIDTH : DESKTOP_WIDTH, phone ? PHONE_HEIGHT : DESKTOP_HEIGHT, phone);
     }
+
+    /**
+     * Installed before any page script runs (the app's HTTP library keeps the fetch it finds when it loads): while
+     * window.__answer is set, requests whose URL contains its match get its status and body instead of reaching
+     * the server, as a server in trouble or an expired token would answer. Gone with the next page load.
+     */
+    private static final String SERVER_STAND_IN = """
+            (() => {
+              const real = window.fetch.bind(window);
+              window.fetch = (input, init) => {
+                const a = window.__answer;
+                const url = typeof input === 'string' ? input : input.url;
+                if (a && url.includes(a.match)) {
+                  return Promise.resolve(new Response(a.body, { status: a.status, headers: { 'Content-Type': 'application/fhir+json' } }));
+                }
+                return real(input, init);
+              };
+            })();""";
 
     public static Browser phone() {
         return new Browser(true);
@@ -133,6 +152,11 @@ public final class Browser implements AutoCloseable {
      */
     public void signIn(String role, String practitionerId) {
         open("/app/");
+        signInOnPage(role, practitionerId);
+    }
+
+    /** Fills in the sign-in page already shown. */
+    public void signInOnPage(String role, String practitionerId) {
         new Select(await(By.id("role"))).selectByValue(role);
         type(By.id("practitioner"), practitionerId);
         click(By.id("sign-in"));
@@ -219,6 +243,17 @@ public final class Browser implements AutoCloseable {
             console.add(entry.getLevel() + " " + entry.getMessage());
         }
         return console;
+    }
+
+    /** Requests whose URL contains match are answered with this status and OperationOutcome, until stopAnswering. */
+    public void answerRequests(String match, int status, String diagnostics) {
+        js("window.__answer = { match: arguments[0], status: arguments[1], body: JSON.stringify({ resourceType:"
+                + " 'OperationOutcome', issue: [{ severity: 'error', code: 'exception', diagnostics: arguments[2] }] }) };",
+                match, status, diagnostics);
+    }
+
+    public void stopAnswering() {
+        js("window.__answer = null;");
     }
 
     public String url() {

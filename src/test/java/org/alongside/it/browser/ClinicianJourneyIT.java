@@ -46,6 +46,7 @@ class ClinicianJourneyIT {
         Instant now = Instant.now();
         scene.therapy(maria, plan, now.minus(6, ChronoUnit.DAYS), "CBT session with Dr. Chen");
         scene.session(maria, jordanRole, now.minus(4, ChronoUnit.DAYS), 35, "in-person", "Coffee and a walk");
+        scene.escalate(maria, "PractitionerRole/" + jordanRole, "Gave away her guitar and said goodbye", "asap");
         browser = Browser.desktop();
         browser.signIn("clinician", chen);
     }
@@ -61,6 +62,23 @@ class ClinicianJourneyIT {
 
     private List<ServiceRequest> assignments(String status) {
         return Scene.resources(scene.search("ServiceRequest?based-on=CarePlan/" + plan + "&status=" + status), ServiceRequest.class);
+    }
+
+    @Test
+    @Order(0)
+    void aPeersWorryIsAtTheTopOfThePageUntilTheClinicianAcknowledgesIt() {
+        String worry = browser.text(By.cssSelector("#worries [data-worry]"));
+        assertThat(worry).contains("Maria Lopez", "Within the hour", "Gave away her guitar and said goodbye");
+        browser.assertAccessible("open worries");
+        browser.screens("clinician-worries");
+        browser.click(By.cssSelector("#worries [data-acknowledge]"));
+        browser.awaitText(By.cssSelector("#worries [data-notice]"), "Acknowledged");
+        assertThat(browser.driver().findElements(By.cssSelector("#worries [data-worry]"))).isEmpty();
+        org.hl7.fhir.r4.model.Task task = Scene.resources(scene.search("Task?patient=Patient/" + maria
+                + "&code=http://alongside.health/fhir/CodeSystem/crisis-support|peer-worried"), org.hl7.fhir.r4.model.Task.class).get(0);
+        assertThat(task.getStatus()).isEqualTo(org.hl7.fhir.r4.model.Task.TaskStatus.ACCEPTED);
+        assertThat(Scene.resources(scene.search("Flag?patient=Patient/" + maria), org.hl7.fhir.r4.model.Flag.class))
+                .extracting(org.hl7.fhir.r4.model.Flag::getStatus).containsExactly(org.hl7.fhir.r4.model.Flag.FlagStatus.INACTIVE);
     }
 
     @Test

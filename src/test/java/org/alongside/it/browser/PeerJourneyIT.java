@@ -33,16 +33,24 @@ class PeerJourneyIT {
     private static String maria;
     private static String lee;
     private static String jordanRole;
+    private static String jordan;
 
     @BeforeAll
     static void setUp() {
         scene.organization();
         String chen = scene.practitioner("chen", "Dr. Chen");
-        String jordan = scene.practitioner("jordan", "Jordan Reyes");
+        jordan = scene.practitioner("jordan", "Jordan Reyes");
         jordanRole = scene.peerRole(jordan, null);
         maria = scene.patient("maria", "Maria", "Lopez");
+        scene.put("Patient", maria, """
+                {"resourceType":"Patient","id":"%s","name":[{"family":"Lopez","given":["Maria"]}],
+                 "telecom":[{"extension":[{"url":"http://alongside.health/fhir/StructureDefinition/contact-times",
+                   "valueString":"weekday evenings after 6"}],"system":"phone","value":"+1 555 0142","use":"mobile"}],
+                 "communication":[{"language":{"coding":[{"system":"urn:ietf:bcp:47","code":"es"}]},"preferred":true}]}"""
+                .formatted(maria));
         lee = scene.patient("lee", "Lee", "Park");
         String mariaPlan = scene.plan(maria, "Get back to part-time work by summer", chen);
+        scene.safetyPlan(maria);
         String leePlan = scene.plan(lee, "Sleep through the night", chen);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         scene.assign(mariaPlan, jordanRole, chen, today.minusDays(20));
@@ -94,6 +102,11 @@ class PeerJourneyIT {
         assertThat(items.get(0).getText()).contains("Proud of you for booking the visit");
         assertThat(items.get(1).getText()).contains("Talked through weekend cravings", "Video", "40 min", "3 unit(s)");
         assertThat(browser.url()).doesNotContain(maria).doesNotContain("Maria");
+        // one tap to call or text, when they like to be called, the language they prefer
+        assertThat(browser.text(By.id("reach"))).contains("Mobile: +1 555 0142", "Best time: weekday evenings after 6",
+                "Prefers Spanish");
+        browser.await(By.cssSelector("#reach a[href='tel:+15550142']"));
+        browser.await(By.cssSelector("#reach a[href='sms:+15550142']"));
         browser.assertAccessible("person");
         browser.screens("peer-person");
     }
@@ -185,6 +198,9 @@ class PeerJourneyIT {
         int before = scene.count("Communication?subject=Patient/" + maria);
         browser.click(By.id("save-message"));
         browser.awaitText(By.cssSelector("[data-notice]"), "Message recorded");
+        // recorded, and the phone's own Messages app is one tap away with the text filled in
+        assertThat(browser.await(By.id("notice-link")).getAttribute("href"))
+                .startsWith("sms:+15550142?body=Proud%20of%20you%20for%20this%20step");
         assertThat(scene.count("Communication?subject=Patient/" + maria)).isEqualTo(before + 1);
         List<org.hl7.fhir.r4.model.Communication> recorded = Scene.resources(scene.search("Communication?subject=Patient/"
                 + maria + "&focus-area=celebrating-progress"), org.hl7.fhir.r4.model.Communication.class);
@@ -229,17 +245,15 @@ class PeerJourneyIT {
         browser.click(By.id("log-session"));
         browser.await(By.id("session-minutes"));
         // before the assignment started: the server refuses with an OperationOutcome
-        browser.await(By.id("session-date"));
-        browser.js("const el = document.getElementById('session-date'); const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
-                + " set.call(el, arguments[0]); el.dispatchEvent(new Event('input', { bubbles: true }));",
-                LocalDate.now(ZoneOffset.UTC).minusDays(60).toString());
+        setSessionDate(LocalDate.now(ZoneOffset.UTC).minusDays(60));
         browser.click(By.cssSelector("[data-focus=relationships]"));
         browser.type(By.id("what"), "Too early");
         browser.type(By.id("response"), "n/a");
         browser.type(By.id("next-steps"), "n/a");
         browser.click(By.id("save-session"));
         String error = browser.text(By.id("form-error"));
-        assertThat(error).contains("No peer mentor assignment").doesNotContain("422").doesNotContain("HTTP");
+        // plain words about what to do, not the server's diagnostics (ids, rule names)
+        assertThat(error).isEqualTo("This person was not assigned to you on that date. Check the date of the session.");
         assertThat(browser.await(By.id("what")).getAttribute("value")).isEqualTo("Too early");
         assertThat(browser.driver().findElements(By.cssSelector("[data-pending]"))).isEmpty();
     }
@@ -263,8 +277,129 @@ class PeerJourneyIT {
         List<Encounter> group = Scene.resources(scene.search("Encounter?subject=Patient/" + lee + ",Patient/" + maria
                 + "&type=http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets|HQ"), Encounter.class);
         assertThat(group).hasSize(2);
-        // Lee is no longer overdue
+        // Lee is no longer overdue; the notice about the save was for the page it led to, not for this one
         browser.click(By.cssSelector(".back"));
         assertThat(personCard(lee).getText()).contains("Last contact today").doesNotContain("Overdue");
+        assertThat(browser.driver().findElements(By.cssSelector("[data-notice]"))).isEmpty();
+    }
+
+    /** Sets the session form's date as a user picking it would (the date input has no keyboard-typed format). */
+    private static void setSessionDate(LocalDate date) {
+        browser.await(By.id("session-date"));
+        browser.js("const el = document.getElementById('session-date'); const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;"
+                + " set.call(el, arguments[0]); el.dispatchEvent(new Event('input', { bubbles: true }));", date.toString());
+    }
+
+    /** Opens Maria's session form and fills in a valid session (today: the refused draft of test 7 is dated earlier). */
+    private static void fillSessionForMaria(String what) {
+        personCard(maria).click();
+        browser.click(By.id("log-session"));
+        setSessionDate(LocalDate.now(ZoneOffset.UTC));
+        browser.click(By.cssSelector("[data-focus=cravings]"));
+        browser.type(By.id("what"), what);
+        browser.type(By.id("response"), "Fine");
+        browser.type(By.id("next-steps"), "Call next week");
+    }
+
+    /** The connection drops and comes back: the app sends what waits at once (it also retries every 15 s). */
+    private static void connectionComesBack() {
+        browser.network(false);
+        browser.awaitText(By.id("connection"), "Offline");
+        browser.network(true);
+        browser.awaitText(By.id("connection"), "Online");
+    }
+
+    @Test
+    @Order(9)
+    void aServerErrorKeepsTheSessionQueuedInPlainWordsAndItIsSentLater() {
+        int before = scene.count("Encounter?subject=Patient/" + maria);
+        fillSessionForMaria("Saved while the server had trouble");
+        browser.answerRequests("$record-peer-session", 500, "HAPI-0389: java.lang.NullPointerException");
+        browser.click(By.id("save-session"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "the server had a problem. It will be sent again by itself.");
+        browser.await(By.cssSelector("[data-pending=session]"));
+        assertThat(browser.driver().getPageSource()).doesNotContain("HAPI-0389", "NullPointerException");
+        assertThat(scene.count("Encounter?subject=Patient/" + maria)).isEqualTo(before);
+
+        browser.stopAnswering();
+        connectionComesBack();
+        browser.waiting(Duration.ofSeconds(90)).until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-pending=session]")));
+        assertThat(scene.count("Encounter?subject=Patient/" + maria)).isEqualTo(before + 1);
+    }
+
+    @Test
+    @Order(10)
+    void anExpiredSignInOffersToSignInAgainAndTheQueuedSessionIsSentAfterwards() {
+        int before = scene.count("Encounter?subject=Patient/" + maria);
+        browser.click(By.cssSelector(".back"));
+        fillSessionForMaria("Saved after the sign-in expired");
+        browser.answerRequests("/fhir/", 401, "Access token expired");
+        browser.click(By.id("save-session"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "Sign in again and it will be sent.");
+        browser.await(By.cssSelector("[data-pending=session]"));
+        assertThat(browser.text(By.id("session-expired"))).contains("Your sign-in has expired");
+        browser.assertAccessible("sign-in expired");
+        assertThat(scene.count("Encounter?subject=Patient/" + maria)).isEqualTo(before);
+
+        // signing in again loads the page anew, and the server answers for itself again
+        browser.click(By.id("sign-in-again"));
+        browser.signInOnPage("peer-specialist", jordan);
+        browser.awaitText(By.id("page-title"), "My people");
+        browser.waiting(Duration.ofSeconds(90)).until(d -> scene.count("Encounter?subject=Patient/" + maria) == before + 1);
+        browser.waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-pending=session]")));
+        assertThat(browser.driver().findElements(By.id("session-expired"))).isEmpty();
+    }
+
+    @Test
+    @Order(12)
+    void aMissedCallIsLoggedWithoutASessionNoteAndCountsAsContact() {
+        int before = scene.count("Communication?subject=Patient/" + maria + "&category=http://alongside.health/fhir/CodeSystem/message-category|check-in");
+        browser.click(By.cssSelector("[data-contact=missed]"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "Contact logged.");
+        List<org.hl7.fhir.r4.model.Communication> logged = Scene.resources(scene.search("Communication?subject=Patient/" + maria
+                + "&category=http://alongside.health/fhir/CodeSystem/message-category|check-in&status=not-done"),
+                org.hl7.fhir.r4.model.Communication.class);
+        assertThat(logged).hasSize(1);
+        assertThat(logged.get(0).getMediumFirstRep().getCodingFirstRep().getCode()).isEqualTo("PHONE");
+        assertThat(scene.count("Communication?subject=Patient/" + maria + "&category=http://alongside.health/fhir/CodeSystem/message-category|check-in"))
+                .isEqualTo(before + 1);
+        browser.awaitText(By.cssSelector(".timeline"), "Not reached");
+        browser.assertAccessible("person after logging a contact");
+        browser.click(By.cssSelector(".back"));
+        assertThat(personCard(maria).getText()).contains("Last contact today");
+    }
+
+    @Test
+    @Order(11)
+    void imWorriedTellsTheCareTeamWithCrisisLinesAtHandAndShowsWhenTheyAcknowledge() {
+        personCard(maria).click();
+        assertThat(browser.text(By.id("crisis-lines"))).contains("988", "Riverside after-hours line");
+        assertThat(browser.await(By.cssSelector("#crisis-lines a[href='tel:+15550100']")).isDisplayed()).isTrue();
+        assertThat(browser.text(By.id("safety-plan"))).contains("Warning signs", "Not sleeping, skipping group");
+        browser.click(By.id("worried"));
+        browser.type(By.id("worry-what"), "Gave away her guitar and said goodbye");
+        browser.click(By.cssSelector("label.radio-chip:has(input[name=urgency][value=asap])"));
+        browser.assertAccessible("I'm worried");
+        browser.assertLargeTargets("I'm worried");
+        browser.screens("peer-worried");
+        new org.openqa.selenium.support.ui.Select(browser.await(By.id("language"))).selectByValue("es");
+        browser.awaitText(By.id("send-worry"), "Avisar al equipo de cuidado");
+        browser.assertAccessible("I'm worried, in Spanish");
+        new org.openqa.selenium.support.ui.Select(browser.await(By.id("language"))).selectByValue("en");
+        browser.click(By.id("send-worry"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "The care team has been told");
+        browser.awaitText(By.cssSelector("[data-worry][data-open=true]"), "Waiting for the care team");
+
+        org.hl7.fhir.r4.model.Task task = Scene.resources(scene.search("Task?patient=Patient/" + maria
+                + "&code=http://alongside.health/fhir/CodeSystem/crisis-support|peer-worried"), org.hl7.fhir.r4.model.Task.class).get(0);
+        assertThat(task.getPriority()).isEqualTo(org.hl7.fhir.r4.model.Task.TaskPriority.ASAP);
+        assertThat(task.getRequester().getReference()).isEqualTo("PractitionerRole/" + jordanRole);
+        // the clinic acknowledges (the clinician's page does this in ClinicianJourneyIT)
+        task.setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.ACCEPTED);
+        scene.put("Task", task.getIdElement().getIdPart(), Scene.FHIR.newJsonParser().encodeResourceToString(task));
+        browser.click(By.cssSelector(".back"));
+        personCard(maria).click();
+        browser.awaitText(By.cssSelector("[data-worry][data-open=false]"), "Acknowledged by the care team");
+        browser.assertAccessible("person with an acknowledged worry");
     }
 }

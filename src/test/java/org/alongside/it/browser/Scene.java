@@ -55,9 +55,32 @@ final class Scene {
         return id;
     }
 
+    /** The clinic, with its own crisis line (Organization.contact, purpose crisis-support#crisis-line). */
     void organization() {
         put("Organization", id("clinic"), """
-                {"resourceType":"Organization","id":"%s","name":"Riverside Recovery Clinic"}""".formatted(id("clinic")));
+                {"resourceType":"Organization","id":"%s","name":"Riverside Recovery Clinic",
+                 "contact":[{"purpose":{"coding":[{"system":"http://alongside.health/fhir/CodeSystem/crisis-support","code":"crisis-line"}]},
+                   "name":{"text":"Riverside after-hours line"},"telecom":[{"system":"phone","value":"+1 555 0100"}]}]}"""
+                .formatted(id("clinic")));
+    }
+
+    /** A safety plan the care team keeps: an active CarePlan with category crisis-support#safety-plan. */
+    void safetyPlan(String patientId) {
+        put("CarePlan", patientId + "-safety", """
+                {"resourceType":"CarePlan","id":"%s","status":"active","intent":"plan","title":"Safety plan",
+                 "category":[{"coding":[{"system":"http://alongside.health/fhir/CodeSystem/crisis-support","code":"safety-plan"}]}],
+                 "subject":{"reference":"Patient/%s"},
+                 "activity":[{"detail":{"status":"in-progress","code":{"text":"Warning signs"},"description":"Not sleeping, skipping group"}},
+                   {"detail":{"status":"in-progress","code":{"text":"People to call"},"description":"Sister Ana; Jordan (peer)"}}]}"""
+                .formatted(patientId + "-safety", patientId));
+    }
+
+    /** "I'm worried" through Patient/$escalate, as an EHR would raise it. */
+    void escalate(String patientId, String requester, String what, String urgency) {
+        send("POST", "/Patient/" + patientId + "/$escalate", """
+                {"resourceType":"Parameters","parameter":[{"name":"what","valueString":"%s"},
+                  {"name":"urgency","valueCode":"%s"},{"name":"requester","valueReference":{"reference":"%s"}}]}"""
+                .formatted(what, urgency, requester));
     }
 
     /** A peer specialist role (NUCC 175T00000X) for the practitioner, optionally supervised by a role. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import java.net.InetAddress;
 import java.util.List;
+import org.alongside.outbound.OutboundRule;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
@@ -19,13 +21,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SubscriptionSpecsTest {
 
+    /** The server's outbound rule over a made-up resolver: ehr.example is public, internal.example is not. */
+    private static final OutboundRule PUBLIC_ONLY = new OutboundRule(List.of(), host -> new InetAddress[] {
+            InetAddress.getByName(host.endsWith("internal.example") ? "10.0.0.7"
+                    : host.endsWith("ehr.example") ? "93.184.215.14" : host)});
+
     private static SubscriptionSpecs specs;
 
     @BeforeAll
     static void setUp() {
         SearchParamRegistry registry = SearchParamRegistry.fromDefinitions(FhirContext.forR4Cached(),
                 List.of("Patient", "Communication", "Subscription"));
-        specs = new SubscriptionSpecs(new SearchRequestParser(registry, 20, 100), List.of());
+        specs = new SubscriptionSpecs(new SearchRequestParser(registry, 20, 100), List.of(), PUBLIC_ONLY);
     }
 
     private static Subscription valid() {
@@ -108,12 +115,34 @@ class SubscriptionSpecsTest {
     void anAllowListLimitsEndpointHosts() {
         SearchParamRegistry registry = SearchParamRegistry.fromDefinitions(FhirContext.forR4Cached(), List.of("Patient"));
         SubscriptionSpecs limited = new SubscriptionSpecs(new SearchRequestParser(registry, 20, 100),
-                List.of("EHR.example", "hooks.clinic.example"));
+                List.of("EHR.example", "hooks.clinic.example"), PUBLIC_ONLY);
         assertThat(limited.parse(valid()).endpoint().getHost()).isEqualTo("ehr.example");
         Subscription elsewhere = valid();
         elsewhere.getChannel().setEndpoint("http://169.254.169.254/latest/meta-data");
         assertThatThrownBy(() -> limited.parse(elsewhere)).isInstanceOf(UnprocessableEntityException.class)
                 .hasMessageContaining("not in this server's list of allowed endpoint hosts");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"http://127.0.0.2:9/", "http://169.254.169.254/latest/meta-data", "http://[::1]/hook",
+            "https://hooks.internal.example/x"})
+    void anEndpointOnAnInternalAddressIsRefusedWhenWrittenOrDelivered(String endpoint) {
+        Subscription subscription = valid();
+        subscription.getChannel().setEndpoint(endpoint);
+        assertThat(specs.parse(subscription).endpoint()).hasToString(endpoint); // matching never resolves names
+        assertThatThrownBy(() -> specs.parseReachable(subscription)).isInstanceOf(UnprocessableEntityException.class)
+                .hasMessageContaining("Subscription.channel.endpoint: host ").hasMessageContaining("non-public address");
+        assertThat(specs.parseReachable(valid()).endpoint().getHost()).isEqualTo("ehr.example");
+    }
+
+    @Test
+    void aHostInTheSubscriptionAllowListMayBeInternal() {
+        SearchParamRegistry registry = SearchParamRegistry.fromDefinitions(FhirContext.forR4Cached(), List.of("Patient"));
+        SubscriptionSpecs listed = new SubscriptionSpecs(new SearchRequestParser(registry, 20, 100),
+                List.of("hooks.internal.example"), PUBLIC_ONLY);
+        Subscription subscription = valid();
+        subscription.getChannel().setEndpoint("https://hooks.internal.example/x");
+        assertThat(listed.parseReachable(subscription).endpoint().getHost()).isEqualTo("hooks.internal.example");
     }
 
     @Test
