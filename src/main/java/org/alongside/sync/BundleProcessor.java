@@ -238,6 +238,9 @@ public class BundleProcessor {
                 } else {
                     found = (Resource) pipeline.read(request.type(), request.id());
                 }
+                // _summary and _elements shape the answer as they would the same request alone (HAPI does that there)
+                found = Subsetting.apply(fhirContext, found, request.query() == null ? Map.of()
+                        : SearchRequestParser.queryParameters(request.query()));
                 BundleEntryResponseComponent response = new BundleEntryResponseComponent().setStatus("200 OK");
                 if (!(found instanceof Bundle)) {
                     response.setEtag("W/\"" + found.getMeta().getVersionId() + "\"")
