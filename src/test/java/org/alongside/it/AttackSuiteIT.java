@@ -59,7 +59,8 @@ import org.junit.jupiter.api.TestFactory;
  * program, EHR outside it, admin, and a peer whose role was deactivated) × scope (full, read-only, launch
  * patient, an unrelated type, one type: CarePlan.rs) × whose record (in / out of the caller's care) × consent
  * state (none / an active Part 2 consent for the outside recipient). Consent state matters to reads by the
- * outside client; write cases work on the write patients, who have no consent.
+ * outside client; write cases work on the write patients, who have no consent (until the Consent cases of phase 2
+ * record some: the PATCH cases, which read before they write, run before them, in phase 1).
  *
  * <p>The expected answer of every case comes from the rules of docs/security.md, restated below
  * ({@link #canRead}, {@link #canWrite}) independently of the server's code, as {@link AccessMatrixIT} does.
@@ -1089,20 +1090,21 @@ class AttackSuiteIT {
                 }
             }
         }
+        // a patch is a read and an update: it needs both, Part 2 consent included. The write patients have no consent
+        // until the Consent cases of phase 2 may give them one, so the patch cases run in phase 1, beside the reads
         for (String kind : PATCH_KINDS) {
             for (String p : WRITE_PATIENTS) {
                 for (String type : RECORD_TYPES) {
-                    // a patch is a read and an update: it needs both, Part 2 consent included
                     boolean patch = canWrite(who, scope, type, Op.UPDATE, p)
                             && canRead(who, scope, type, p, writtenAsPart2(type));
                     String target = TARGETS.get("patch-" + kind + "-" + ws + "-" + type + "-" + p);
-                    add(cases, 2, kind.equals("REST") ? "PATCH (REST)" : "transaction PATCH", t + " " + type + " of "
+                    add(cases, 1, kind.equals("REST") ? "PATCH (REST)" : "transaction PATCH", t + " " + type + " of "
                             + label(p) + " → " + (patch ? "200" : "403"), () -> patch(who, scope, kind, type, target, patch));
                 }
             }
         }
         for (String type : RECORD_TYPES) {
-            add(cases, 2, "conditional PATCH (REST)", t + " " + type + " matching one of W2",
+            add(cases, 1, "conditional PATCH (REST)", t + " " + type + " matching one of W2",
                     () -> conditionalPatch(who, scope, type));
         }
         for (String p : List.of(W1, W2, "none", "two")) {
