@@ -65,10 +65,10 @@ class ArchitectureTest {
      */
     static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
             uses("fhir", "interaction", "security", "audit", "mentorship", "sync", "sync.export", "conformance",
-                    "search", "store", "config"),
+                    "patch", "search", "store", "config"),
             uses("interaction", "store", "search", "index", "config"),
             uses("mentorship", "interaction", "conformance", "store", "search", "config"),
-            uses("sync", "interaction", "store", "search", "config"),
+            uses("sync", "interaction", "patch", "store", "search", "config"),
             uses("sync.export", "store", "search", "index", "config"),
             uses("sync.subscription", "interaction", "store", "search", "config", "outbound"),
             uses("security", "interaction", "store", "search", "index", "outbound"),
@@ -78,6 +78,7 @@ class ArchitectureTest {
             uses("store", "search"),
             uses("index", "search"),
             uses("search"),
+            uses("patch"),
             uses("config"),
             uses("outbound"),
             uses("health", "persistence"),

@@ -86,7 +86,7 @@ public class AuditInterceptor {
     static String action(String interaction) {
         return switch (interaction) {
             case "create" -> "C";
-            case "update" -> "U";
+            case "update", "patch" -> "U";
             case "delete" -> "D";
             default -> "R"; // reads, searches, history, and what an operation returns
         };

@@ -12,8 +12,9 @@ final class AllowedMethods {
 
     private static final Set<String> READ_ONLY = Set.of("GET", "HEAD");
     private static final Set<String> OPERATION = Set.of("GET", "HEAD", "POST");
-    private static final Set<String> TYPE = Set.of("GET", "HEAD", "POST", "PUT", "DELETE");
-    private static final Set<String> INSTANCE = Set.of("GET", "HEAD", "PUT", "DELETE");
+    /** On the type, PUT, PATCH and DELETE are conditional ({@code Type?search}). */
+    private static final Set<String> TYPE = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+    private static final Set<String> INSTANCE = Set.of("GET", "HEAD", "PUT", "PATCH", "DELETE");
     private static final Set<String> SEARCH = Set.of("GET", "HEAD", "POST");
     /** Bulk Data: kick-off by GET only (a HEAD would start a job); the status URL is polled and cancelled. */
     private static final Map<String, Set<String>> BULK_EXPORT = Map.of(

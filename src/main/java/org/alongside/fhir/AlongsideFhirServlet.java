@@ -99,7 +99,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         List<IResourceProvider> providers = new ArrayList<>();
         for (String type : registry.resourceTypes()) {
             providers.add(new ResourceTypeProvider(fhirContext.getResourceDefinition(type).getImplementingClass(),
-                    type, pipeline, searchBundles, searchParser, validator));
+                    type, pipeline, searchBundles, searchParser, validator, fhirContext));
         }
         for (Class<? extends MetadataResource> type : ConformanceResourceProvider.TYPES) {
             providers.add(new ConformanceResourceProvider(type, conformance));

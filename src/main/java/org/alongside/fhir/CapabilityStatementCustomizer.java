@@ -52,6 +52,10 @@ public class CapabilityStatementCustomizer {
         capability.getSoftware().setName("Alongside").setVersion(softwareVersion);
         capability.getFormat().clear();
         capability.addFormat("application/fhir+json").addFormat("application/fhir+xml");
+        // PATCH takes JSON Patch and FHIRPath Patch (a Parameters body); XML Patch is not offered
+        capability.getPatchFormat().clear();
+        capability.addPatchFormat("application/json-patch+json").addPatchFormat("application/fhir+json")
+                .addPatchFormat("application/fhir+xml");
         var rest = capability.getRestFirstRep();
         declareBulkData(capability);
         for (var code : java.util.List.of(CapabilityStatement.SystemRestfulInteraction.TRANSACTION,
@@ -74,7 +78,6 @@ public class CapabilityStatementCustomizer {
                 resource.getOperation().stream().filter(o -> o.getName().equals("export"))
                         .forEach(o -> o.setDefinition(BulkExportOperations.PATIENT_EXPORT_DEFINITION));
             }
-            resource.getInteraction().removeIf(i -> i.getCode() == TypeRestfulInteraction.PATCH);
             resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
             resource.setReadHistory(true);
             resource.setUpdateCreate(true);

@@ -28,6 +28,8 @@ import java.util.zip.GZIPInputStream;
 public class RequestGuard {
 
     private static final Set<String> BODY_METHODS = Set.of("POST", "PUT", "PATCH");
+    /** JSON Patch's media type, a body only PATCH takes (FHIRPath Patch comes as a FHIR Parameters resource). */
+    private static final String JSON_PATCH = "application/json-patch+json";
     private static final Set<String> FHIR_MEDIA_TYPES = Set.of("application/fhir+json", "application/json",
             "application/json+fhir", "application/fhir+xml", "application/xml", "application/xml+fhir", "text/xml");
 
@@ -66,9 +68,11 @@ public class RequestGuard {
         if (body.length == 0 && mediaType.isEmpty()) {
             return;
         }
-        if (!FHIR_MEDIA_TYPES.contains(mediaType)) {
+        boolean jsonPatch = method.equals("PATCH") && mediaType.equals(JSON_PATCH);
+        if (!FHIR_MEDIA_TYPES.contains(mediaType) && !jsonPatch) {
             throw new UnclassifiedServerFailureException(415, "Unsupported media type '" + mediaType
-                    + "'; send application/fhir+json or application/fhir+xml");
+                    + "'; send application/fhir+json or application/fhir+xml"
+                    + (method.equals("PATCH") ? " (FHIRPath Patch), or " + JSON_PATCH : ""));
         }
         int depth = mediaType.contains("json") ? NestingDepth.json(body) : NestingDepth.xml(body);
         if (depth > maxNestingDepth) {

@@ -3,6 +3,8 @@ package org.alongside.interaction;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -10,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.alongside.index.SearchIndexExtractor;
+import org.alongside.search.FhirIds;
 import org.alongside.search.Include;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
@@ -23,7 +27,7 @@ import org.alongside.store.WriteResult;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * The one door: every read, search, history, create, update, delete, conditional interaction and operation result,
+ * The one door: every read, search, history, create, update, patch, delete, conditional interaction and operation result,
  * whichever path it came from (REST, a Bundle entry, a mentorship operation, {@code $side-by-side}, subscription
  * status), passes here, and always in this order:
  * <ol>
@@ -155,16 +159,31 @@ public class InteractionPipeline {
      */
     @Transactional
     public WriteResult update(String type, String id, IBaseResource resource, Optional<Long> expectedVersion) {
-        return auditedWrite("update", type, () -> {
-            String value = resource.getIdElement().getValue();
-            String bodyId = value == null || value.startsWith("urn:") ? null : resource.getIdElement().getIdPart();
-            if (bodyId != null && !bodyId.equals(id)) {
-                throw new InvalidRequestException("The resource id " + bodyId + " differs from the id in the URL " + id);
-            }
-            resource.setId(type + "/" + id);
-            access.checkWrite(store.find(type, id), resource);
-            writeChecks.apply(resource);
-            return returned(store.update(type, id, resource, expectedVersion));
+        return auditedWrite("update", type, () -> replaced(type, id, resource, expectedVersion));
+    }
+
+    /**
+     * Patch: the record is read as the caller would read it (a record they may not read cannot be patched, whatever
+     * they may write), the patch is applied to it, and the result is an update of the version that was read, checked
+     * as any update is. Read and write are one transaction; nothing is written when any step refuses.
+     *
+     * @param ifMatch the version the client expects (If-Match); without it, a write that slips in between the read
+     *                and the update is a 409 (retry), never a lost update
+     */
+    @Transactional
+    public WriteResult patch(String type, String id, Optional<Long> ifMatch, UnaryOperator<IBaseResource> patch) {
+        return auditedWrite("patch", type, () -> patched(type, id, ifMatch, patch));
+    }
+
+    /** Conditional patch: the single match among the records the caller may read; 404 for none, 412 for several. */
+    @Transactional
+    public WriteResult patchMatching(SearchQuery condition, Optional<Long> ifMatch, UnaryOperator<IBaseResource> patch) {
+        String type = condition.resourceType();
+        return auditedWrite("patch", type, () -> {
+            access.checkConditionalWrite(type, false);
+            String id = singleMatch(condition, "Conditional patch of " + type).orElseThrow(() ->
+                    new ResourceNotFoundException("The conditional patch matches no " + type));
+            return patched(type, id, ifMatch, patch);
         });
     }
 
@@ -269,6 +288,40 @@ public class InteractionPipeline {
     /** Runs internal work as the server: rule evaluation that sees every record, none of which is returned as is. */
     public <T> T asServer(Supplier<T> work) {
         return access.asServer(work);
+    }
+
+    /** An update's steps after its audit: the target is the URL's, checked against the stored record and the new. */
+    private WriteResult replaced(String type, String id, IBaseResource resource, Optional<Long> expectedVersion) {
+        String value = resource.getIdElement().getValue();
+        String bodyId = value == null || value.startsWith("urn:") ? null : resource.getIdElement().getIdPart();
+        if (bodyId != null && !bodyId.equals(id)) {
+            throw new InvalidRequestException("The resource id " + bodyId + " differs from the id in the URL " + id);
+        }
+        resource.setId(type + "/" + id);
+        access.checkWrite(store.find(type, id), resource);
+        writeChecks.apply(resource);
+        return returned(store.update(type, id, resource, expectedVersion));
+    }
+
+    private WriteResult patched(String type, String id, Optional<Long> ifMatch, UnaryOperator<IBaseResource> patch) {
+        access.checkInteraction(type, "update");
+        IBaseResource current = store.read(type, id);
+        access.checkRead(current);
+        long version = FhirIds.versionNumber(current.getMeta().getVersionId()).orElseThrow();
+        if (ifMatch.isPresent() && ifMatch.get() != version) {
+            throw new PreconditionFailedException("Version conflict: If-Match expects version " + ifMatch.get()
+                    + " but " + type + "/" + id + " is at version " + version);
+        }
+        IBaseResource proposed = patch.apply(current);
+        try {
+            return replaced(type, id, proposed, Optional.of(version));
+        } catch (PreconditionFailedException e) {
+            if (ifMatch.isPresent()) {
+                throw e;
+            }
+            throw new ResourceVersionConflictException("A concurrent request changed " + type + "/" + id
+                    + " while it was patched; nothing was written. Retry the request.");
+        }
     }
 
     private IBaseResource released(IBaseResource resource) {

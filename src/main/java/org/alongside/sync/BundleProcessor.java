@@ -27,6 +27,8 @@ import org.alongside.search.SearchRequestParser;
 import org.alongside.store.WriteResult;
 import org.alongside.interaction.InteractionPipeline;
 import org.alongside.interaction.SearchBundles;
+import org.alongside.patch.Patches;
+import org.alongside.patch.ResourcePatch;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -39,7 +41,7 @@ import org.hl7.fhir.r4.model.Resource;
 
 /**
  * Processes transaction and batch Bundles (POST to the base). A transaction is all or nothing: its entries
- * run in the order the spec requires (DELETE, POST, PUT, GET) inside one database transaction, ids of
+ * run in the order the spec requires (DELETE, POST, PUT and PATCH, GET) inside one database transaction, ids of
  * new resources are chosen first so that {@code urn:uuid} references between entries and conditional
  * references ({@code Patient?identifier=...}) are rewritten before anything is stored, and the first
  * failing entry rolls everything back with its error. A batch runs each entry in a transaction of its own
@@ -73,7 +75,7 @@ public class BundleProcessor {
 
     /** What one entry asks for, after its URL is taken apart. */
     private record Request(int index, HTTPVerb method, String type, String id, String version, String query,
-                           String ifNoneExist, Optional<Long> ifMatch, Resource resource) {
+                           String ifNoneExist, Optional<Long> ifMatch, Resource resource, ResourcePatch patch) {
 
         boolean conditional() {
             return query != null;
@@ -204,6 +206,13 @@ public class BundleProcessor {
                         : pipeline.create(request.resource(), ifNoneExist);
                 return written(result, result.created() ? "201 Created" : "200 OK", returnResources);
             }
+            case PATCH -> {
+                WriteResult result = request.conditional()
+                        ? pipeline.patchMatching(condition(request.type(), request.query()), request.ifMatch(),
+                        request.patch()::applyTo)
+                        : pipeline.patch(request.type(), request.id(), request.ifMatch(), request.patch()::applyTo);
+                return written(result, "200 OK", returnResources);
+            }
             case PUT -> {
                 WriteResult result;
                 if (request.conditional()) {
@@ -229,6 +238,9 @@ public class BundleProcessor {
                 } else {
                     found = (Resource) pipeline.read(request.type(), request.id());
                 }
+                // _summary and _elements shape the answer as they would the same request alone (HAPI does that there)
+                found = Subsetting.apply(fhirContext, found, request.query() == null ? Map.of()
+                        : SearchRequestParser.queryParameters(request.query()));
                 BundleEntryResponseComponent response = new BundleEntryResponseComponent().setStatus("200 OK");
                 if (!(found instanceof Bundle)) {
                     response.setEtag("W/\"" + found.getMeta().getVersionId() + "\"")
@@ -256,6 +268,13 @@ public class BundleProcessor {
                     }
                 }
             }
+            case PATCH -> {
+                if (request.conditional()) {
+                    pipeline.checkConditionalWrite(request.type(), false);
+                } else {
+                    pipeline.checkInteraction(request.type(), "update");
+                }
+            }
             case DELETE -> {
                 if (request.conditional()) {
                     pipeline.checkConditionalWrite(request.type(), true);
@@ -280,7 +299,8 @@ public class BundleProcessor {
                 throw new InvalidRequestException("Entry " + request.index() + " repeats the fullUrl of an earlier "
                         + "entry; each entry of a transaction needs its own");
             }
-            boolean write = request.method() == HTTPVerb.PUT || request.method() == HTTPVerb.DELETE;
+            boolean write = request.method() == HTTPVerb.PUT || request.method() == HTTPVerb.PATCH
+                    || request.method() == HTTPVerb.DELETE;
             if (write && request.id() != null && !targets.add(request.type() + "/" + request.id())) {
                 throw new InvalidRequestException("Entry " + request.index() + " writes " + request.type()
                         + " with the same id as an earlier entry; a transaction writes each resource once");
@@ -320,7 +340,7 @@ public class BundleProcessor {
         if ((method == HTTPVerb.POST || method == HTTPVerb.PUT) && resource == null) {
             throw new InvalidRequestException("Entry " + index + ": " + method.toCode() + " needs a resource");
         }
-        if (resource != null && !fhirContext.getResourceType(resource).equals(type)) {
+        if (resource != null && method != HTTPVerb.PATCH && !fhirContext.getResourceType(resource).equals(type)) {
             throw new InvalidRequestException("Entry " + index + ": a " + fhirContext.getResourceType(resource)
                     + " cannot be sent to " + request.getUrl());
         }
@@ -330,14 +350,19 @@ public class BundleProcessor {
         if (method == HTTPVerb.DELETE && id == null && query == null) {
             throw new InvalidRequestException("Entry " + index + ": DELETE needs Type/id or a conditional Type?search url");
         }
+        ResourcePatch patch = null;
         if (method == HTTPVerb.PATCH) {
-            throw new InvalidRequestException("Entry " + index + ": PATCH is not supported");
+            if (id == null && query == null) {
+                throw new InvalidRequestException("Entry " + index + ": PATCH needs Type/id or a conditional Type?search url");
+            }
+            // the same patches as REST: a Parameters (FHIRPath Patch) or a Binary of JSON Patch, 400 when malformed
+            patch = Patches.fromEntry(fhirContext, resource, "Entry " + index);
         }
         Optional<Long> ifMatch = Optional.ofNullable(request.getIfMatch()).filter(s -> !s.isBlank())
                 .map(s -> parseVersion(index, s));
         String ifNoneExist = request.hasIfNoneExist() ? request.getIfNoneExist() : null;
         return new Request(index, method, type, id, version, method == HTTPVerb.POST ? null : query, ifNoneExist,
-                ifMatch, resource);
+                ifMatch, resource, patch);
     }
 
     /** For a conditional create: the id of the single existing match, if there is one. */

@@ -16,20 +16,29 @@ class AllowedMethodsTest {
     }
 
     @Test
-    void instanceAllowsReadUpdateDeleteOnly() {
+    void instanceAllowsReadUpdatePatchAndDeleteOnly() {
         assertThat(AllowedMethods.allows("Patient/123", "GET")).isTrue();
         assertThat(AllowedMethods.allows("Patient/123", "PUT")).isTrue();
+        assertThat(AllowedMethods.allows("Patient/123", "PATCH")).isTrue();
         assertThat(AllowedMethods.allows("Patient/123", "DELETE")).isTrue();
-        assertThat(AllowedMethods.allows("Patient/123", "PATCH")).isFalse();
         assertThat(AllowedMethods.allows("Patient/123", "POST")).isFalse();
-        assertThat(AllowedMethods.forPath("Patient/123")).doesNotContain("PATCH", "POST");
+        assertThat(AllowedMethods.forPath("Patient/123")).doesNotContain("POST");
     }
 
     @Test
-    void typeAllowsCreateAndSearch() {
+    void typeAllowsCreateSearchAndTheConditionalWrites() {
         assertThat(AllowedMethods.allows("Patient", "POST")).isTrue();
         assertThat(AllowedMethods.allows("Patient", "GET")).isTrue();
-        assertThat(AllowedMethods.allows("Patient", "PATCH")).isFalse();
+        assertThat(AllowedMethods.allows("Patient", "PATCH")).isTrue();
+    }
+
+    @Test
+    void versionsHistoryAndMetadataAreNeverPatched() {
+        for (String path : new String[] {"Patient/1/_history/2", "Patient/1/_history", "metadata", "Patient/_search"}) {
+            assertThat(AllowedMethods.allows(path, "PATCH")).as(path).isFalse();
+        }
+        assertThat(AllowedMethods.forPath("StructureDefinition/x", java.util.Set.of("StructureDefinition")))
+                .doesNotContain("PATCH");
     }
 
     @Test

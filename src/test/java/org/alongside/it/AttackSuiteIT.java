@@ -53,12 +53,14 @@ import org.junit.jupiter.api.TestFactory;
  * The attack suite of issue 11: every path a record, a count or an existence signal can take out of (or a write
  * into) the server — REST read, vread, search, {@code _include}/{@code _revinclude}, chains, {@code _has},
  * {@code _summary=count}, history (instance, type, system), batch and transaction GET/POST/PUT/DELETE,
- * conditional create/update/delete (REST and in Bundles), conditional references, the operations and the
+ * conditional create/update/delete (REST and in Bundles), PATCH (REST, conditional, transaction entry: a patch needs
+ * both the update and the read, Part 2 consent included), conditional references, the operations and the
  * audit trail, consents naming the outside client — × role (peer, supervisor, clinician, EHR inside the Part 2
  * program, EHR outside it, admin, and a peer whose role was deactivated) × scope (full, read-only, launch
  * patient, an unrelated type, one type: CarePlan.rs) × whose record (in / out of the caller's care) × consent
  * state (none / an active Part 2 consent for the outside recipient). Consent state matters to reads by the
- * outside client; write cases work on the write patients, who have no consent.
+ * outside client; write cases work on the write patients, who have no consent (until the Consent cases of phase 2
+ * record some: the PATCH cases, which read before they write, run before them, in phase 1).
  *
  * <p>The expected answer of every case comes from the rules of docs/security.md, restated below
  * ({@link #canRead}, {@link #canWrite}) independently of the server's code, as {@link AccessMatrixIT} does.
@@ -334,6 +336,11 @@ class AttackSuiteIT {
                         }
                     }
                     target("assign-" + ws + "-" + p, "CarePlan", p, null);
+                    for (String type : RECORD_TYPES) {
+                        for (String kind : PATCH_KINDS) {
+                            target("patch-" + kind + "-" + ws + "-" + type + "-" + p, type, p, null);
+                        }
+                    }
                 }
             }
         }
@@ -348,6 +355,11 @@ class AttackSuiteIT {
                     target("c3-" + key, type, W2, key + "-TWO_W2");
                     target("c4-" + key, type, W2, key + "-TWO_W2");
                 }
+            }
+        }
+        for (String type : RECORD_TYPES) {
+            for (String owner : List.of("shared", Who.EHR_IN.name(), Who.EHR_OUT.name())) {
+                target("cpatch-" + type + "-" + owner, type, W2, "cpatch-" + type + "-" + owner);
             }
         }
         // two people nobody cares for, sharing an identifier (conditional references matching two)
@@ -439,6 +451,9 @@ class AttackSuiteIT {
     }
 
     // ================================================================== the cases
+
+    /** PATCH by REST (JSON Patch) and as a transaction entry (FHIRPath Patch). */
+    private static final List<String> PATCH_KINDS = List.of("REST", "transaction");
 
     private static final List<String> CONDITIONAL_PATHS = List.of("conditional update (REST)", "conditional delete (REST)",
             "batch conditional PUT", "batch conditional DELETE", "transaction conditional PUT",
@@ -1096,6 +1111,23 @@ class AttackSuiteIT {
                 }
             }
         }
+        // a patch is a read and an update: it needs both, Part 2 consent included. The write patients have no consent
+        // until the Consent cases of phase 2 may give them one, so the patch cases run in phase 1, beside the reads
+        for (String kind : PATCH_KINDS) {
+            for (String p : WRITE_PATIENTS) {
+                for (String type : RECORD_TYPES) {
+                    boolean patch = canWrite(who, scope, type, Op.UPDATE, p)
+                            && canRead(who, scope, type, p, writtenAsPart2(type));
+                    String target = TARGETS.get("patch-" + kind + "-" + ws + "-" + type + "-" + p);
+                    add(cases, 1, kind.equals("REST") ? "PATCH (REST)" : "transaction PATCH", t + " " + type + " of "
+                            + label(p) + " → " + (patch ? "200" : "403"), () -> patch(who, scope, kind, type, target, patch));
+                }
+            }
+        }
+        for (String type : RECORD_TYPES) {
+            add(cases, 1, "conditional PATCH (REST)", t + " " + type + " matching one of W2",
+                    () -> conditionalPatch(who, scope, type));
+        }
         for (String p : List.of(W1, W2, "none", "two")) {
             add(cases, 2, "transaction conditional reference", t + " Goal.subject=Patient?identifier=<" + label(p) + ">",
                     () -> conditionalReference(who, scope, p));
@@ -1183,6 +1215,53 @@ class AttackSuiteIT {
         int after = FhirServer.get("/" + type + "/" + id).statusCode();
         boolean gone = (after == 410 || after == 404) && (!shared || status < 300);
         return judgeWrite(allowed, status, gone, "the delete");
+    }
+
+    /** The write scene's Communications are encouragements (Part 2 records); its Encounters are ordinary visits. */
+    private static boolean writtenAsPart2(String type) {
+        return type.equals("Communication");
+    }
+
+    /** PATCH adding a marker identifier: by REST as JSON Patch, in a transaction as FHIRPath Patch. */
+    private static Verdict patch(Who who, Scope scope, String kind, String type, String id, boolean allowed) {
+        String marker = UUID.randomUUID().toString();
+        int status;
+        if (kind.equals("REST")) {
+            status = AttackSupport.typed(token(who, scope), "PATCH", "/" + type + "/" + id, "application/json-patch+json",
+                    AttackSupport.jsonPatchAddingIdentifier(MARK, marker)).statusCode();
+        } else {
+            status = bundleStatus(kind, send(who, scope, "POST", "", requestBundle(kind, entries(entry("PATCH",
+                    type + "/" + id, AttackSupport.fhirPathPatchAddingIdentifier(type, MARK, marker))))));
+        }
+        return judgeWrite(allowed, status, count(type, MARK, marker) > 0, "the patch");
+    }
+
+    /**
+     * A conditional PATCH chooses its target by a search: only for callers who reach everyone, like a conditional update.
+     * A match such a caller may not read (Part 2 without consent) is, for them, no match: 404, as for nothing at all.
+     */
+    private static Verdict conditionalPatch(Who who, Scope scope, String type) {
+        boolean write = everyone(who, scope) && canWrite(who, scope, type, Op.UPDATE, W2);
+        boolean allowed = write && canRead(who, scope, type, W2, writtenAsPart2(type));
+        String key = "cpatch-" + type + "-" + (write ? who.name() : "shared");
+        String marker = UUID.randomUUID().toString();
+        int status = AttackSupport.typed(token(who, scope), "PATCH", "/" + type + "?identifier=" + KEY + "|" + enc(key),
+                "application/json-patch+json", AttackSupport.jsonPatchAddingIdentifier(MARK, marker)).statusCode();
+        boolean wrote = count(type, MARK, marker) > 0;
+        if (allowed) {
+            return status == 200 && wrote ? Verdict.PASS : wrong("expected 200, got " + status);
+        }
+        if (wrote) {
+            return crossing("a conditional patch the rules refuse wrote (status " + status + ")");
+        }
+        if (write) {
+            return status == 404 ? Verdict.PASS : crossing("a match the caller may not read answered " + status
+                    + " instead of 404 (no match)");
+        }
+        if (status == 412 || status == 404 || status == 200) {
+            return crossing("the answer (" + status + ") tells what matches outside the caller's reach");
+        }
+        return status == 403 ? Verdict.PASS : wrong("expected 403, got " + status);
     }
 
     /** If-None-Exist: a match the caller may read is returned; one they may not read is as if nothing matched. */

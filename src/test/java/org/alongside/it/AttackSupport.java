@@ -28,12 +28,32 @@ final class AttackSupport {
 
     /** Sends with the given bearer token (null: the EHR-system token of the program's own integration). */
     static HttpResponse<String> as(String token, String method, String path, String body, String... headers) {
+        return typed(token, method, path, body == null ? null : JSON, body, headers);
+    }
+
+    /** As above, with a body of another media type (JSON Patch). */
+    static HttpResponse<String> typed(String token, String method, String path, String contentType, String body,
+                                      String... headers) {
         List<String> all = new ArrayList<>(List.of(headers));
         if (token != null) {
             all.add("Authorization");
             all.add("Bearer " + token);
         }
-        return FhirServer.send(method, path, body == null ? null : JSON, body, all.toArray(String[]::new));
+        return FhirServer.send(method, path, contentType, body, all.toArray(String[]::new));
+    }
+
+    /** A JSON Patch that adds an identifier (the marker a write case looks for afterwards). */
+    static String jsonPatchAddingIdentifier(String system, String value) {
+        return "[{\"op\":\"add\",\"path\":\"/identifier/-\",\"value\":{\"system\":\"" + system + "\",\"value\":\""
+                + value + "\"}}]";
+    }
+
+    /** The same as a FHIRPath Patch (a Parameters resource), for Bundle entries. */
+    static String fhirPathPatchAddingIdentifier(String type, String system, String value) {
+        return "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
+                + "{\"name\":\"type\",\"valueCode\":\"add\"},{\"name\":\"path\",\"valueString\":\"" + type + "\"},"
+                + "{\"name\":\"name\",\"valueString\":\"identifier\"},{\"name\":\"value\",\"valueIdentifier\":"
+                + "{\"system\":\"" + system + "\",\"value\":\"" + value + "\"}}]}]}";
     }
 
     static HttpResponse<String> get(String token, String path, String... headers) {

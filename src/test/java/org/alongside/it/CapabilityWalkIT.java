@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CapabilityStatement is a promise: for every resource type it lists, each declared interaction is
- * exercised here over HTTP, in the order a client would use them, and must work. (Every declared search
+ * exercised here over HTTP, in the order a client would use them, and must work (PATCH in each declared patch format). (Every declared search
  * parameter is exercised by {@link OperationsIT}, the operations by the mentorship and conformance tests.)
  */
 class CapabilityWalkIT {
@@ -26,6 +26,8 @@ class CapabilityWalkIT {
     @Test
     void everyDeclaredInteractionOfEveryWritableTypeWorks() {
         CapabilityStatement capability = client.capabilities().ofType(CapabilityStatement.class).execute();
+        List<String> patchFormats = capability.getPatchFormat().stream().map(f -> f.getValue()).toList();
+        assertThat(patchFormats).isNotEmpty();
         int walked = 0;
         for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
             Set<TypeRestfulInteraction> declared = resource.getInteraction().stream()
@@ -42,10 +44,10 @@ class CapabilityWalkIT {
                         "{\"resourceType\":\"" + resource.getType() + "\"}").statusCode()).isBetween(400, 499);
                 continue;
             }
-            walk(resource.getType(), declared);
+            walk(resource.getType(), declared, patchFormats);
             walked++;
         }
-        assertThat(walked).isEqualTo(15);
+        assertThat(walked).isEqualTo(16);
         assertThat(capability.getRestFirstRep().getInteraction())
                 .extracting(i -> i.getCode().toCode()).contains("transaction", "batch", "history-system");
         assertThat(FhirServer.get("/_history?_count=1").statusCode()).isEqualTo(200);
@@ -124,12 +126,32 @@ class CapabilityWalkIT {
         return "{\"resourceType\":\"" + type + "\"" + extra + required + "}";
     }
 
-    private void walk(String type, Set<TypeRestfulInteraction> declared) {
+    /** A patch that adds a tag, in the given patch format (a format this test does not know fails the walk). */
+    private static String patchAddingTag(String type, String format, String tag) {
+        return switch (format) {
+            case "application/json-patch+json" -> "[{\"op\":\"add\",\"path\":\"/meta/tag/-\",\"value\":{\"code\":\""
+                    + tag + "\"}}]";
+            case "application/fhir+json" -> "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\","
+                    + "\"part\":[{\"name\":\"type\",\"valueCode\":\"add\"},{\"name\":\"path\",\"valueString\":\"" + type
+                    + ".meta\"},{\"name\":\"name\",\"valueString\":\"tag\"},{\"name\":\"value\",\"valueCoding\":"
+                    + "{\"code\":\"" + tag + "\"}}]}]}";
+            case "application/fhir+xml" -> "<Parameters xmlns=\"http://hl7.org/fhir\"><parameter><name value=\"operation\"/>"
+                    + "<part><name value=\"type\"/><valueCode value=\"add\"/></part>"
+                    + "<part><name value=\"path\"/><valueString value=\"" + type + ".meta\"/></part>"
+                    + "<part><name value=\"name\"/><valueString value=\"tag\"/></part>"
+                    + "<part><name value=\"value\"/><valueCoding><code value=\"" + tag + "\"/></valueCoding></part>"
+                    + "</parameter></Parameters>";
+            default -> throw new AssertionError("the CapabilityStatement declares a patch format this walk cannot send: "
+                    + format);
+        };
+    }
+
+    private void walk(String type, Set<TypeRestfulInteraction> declared, List<String> patchFormats) {
         String body = body(type, "");
         assertThat(declared).as(type).contains(TypeRestfulInteraction.CREATE, TypeRestfulInteraction.READ,
                 TypeRestfulInteraction.VREAD, TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.DELETE,
                 TypeRestfulInteraction.HISTORYINSTANCE, TypeRestfulInteraction.HISTORYTYPE,
-                TypeRestfulInteraction.SEARCHTYPE).doesNotContain(TypeRestfulInteraction.PATCH);
+                TypeRestfulInteraction.SEARCHTYPE, TypeRestfulInteraction.PATCH);
 
         HttpResponse<String> created = FhirServer.send("POST", "/" + type, "application/fhir+json", body);
         assertThat(created.statusCode()).as(type + " create").isEqualTo(201);
@@ -141,6 +163,16 @@ class CapabilityWalkIT {
         HttpResponse<String> updated = FhirServer.send("PUT", "/" + type + "/" + id, "application/fhir+json",
                 body(type, ",\"id\":\"" + id + "\",\"meta\":{\"tag\":[{\"code\":\"walked\"}]}"));
         assertThat(updated.statusCode()).as(type + " update").isEqualTo(200);
+        // patch, in every format the statement lists: one new version each
+        int version = 2;
+        for (String format : patchFormats) {
+            String tag = "patched-" + format.replaceAll("\\W", "-");
+            HttpResponse<String> patched = FhirServer.send("PATCH", "/" + type + "/" + id, format, patchAddingTag(type,
+                    format, tag));
+            assertThat(patched.statusCode()).as(type + " patch (" + format + ") " + patched.body()).isEqualTo(200);
+            assertThat(FhirServer.get("/" + type + "/" + id).body()).as(type + " patched (" + format + ")")
+                    .contains(tag, "\"versionId\":\"" + ++version + "\"");
+        }
         assertThat(FhirServer.get("/" + type + "/" + id + "/_history").body()).as(type + " history-instance")
                 .contains("\"type\":\"history\"", "W/\\\"2\\\"", "W/\\\"1\\\"");
         assertThat(FhirServer.get("/" + type + "/_history?_count=1").statusCode()).as(type + " history-type")

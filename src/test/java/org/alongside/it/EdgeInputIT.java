@@ -113,6 +113,21 @@ class EdgeInputIT {
     }
 
     @Test
+    void aJsonPatchIsHeldToTheCharacterAndNestingRulesOfAResource() {
+        String system = FhirServer.uniqueSystem();
+        HttpResponse<String> created = FhirServer.send("POST", "/Patient", JSON, patient(system, "Plain") + "\"}]}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String path = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/fhir(/Patient/[^/]+)/.*", "$1");
+        String deep = "{\"a\":".repeat(150) + "1" + "}".repeat(150);
+
+        assertOutcome(FhirServer.send("PATCH", path, "application/json-patch+json",
+                "[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"Esc\\u001bape\"}]"), 400);
+        assertOutcome(FhirServer.send("PATCH", path, "application/json-patch+json",
+                "[{\"op\":\"add\",\"path\":\"/extension\",\"value\":" + deep + "}]"), 400);
+        assertThat(FhirServer.get(path).body()).contains("\"versionId\":\"1\"", "Plain");
+    }
+
+    @Test
     void tabsNewlinesAndEscapedTextStayAllowed() {
         String system = FhirServer.uniqueSystem();
         // tab, CR and LF are allowed; an escaped backslash followed by "u0000" is plain text, not a control character

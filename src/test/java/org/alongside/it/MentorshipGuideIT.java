@@ -3,15 +3,8 @@ package org.alongside.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -27,42 +20,20 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs every {@code sh} block of docs/mentorship.md, in order, with bash and curl against the server under
- * test, so the guide's three journeys are proven on every build. The script stops at the first failing
- * command ({@code set -e}, {@code curl -f}, {@code test}). Then everything the journeys wrote, fetched through
+ * Runs every {@code sh} block of docs/mentorship.md, in order ({@link GuideScript}), so the guide's three journeys
+ * are proven on every build. Then everything the journeys wrote, fetched through
  * the clinician's side-by-side view, is checked against base FHIR R4 with HAPI's validator (no Alongside
  * profiles loaded), as an outside client would.
  */
 class MentorshipGuideIT {
 
-    private static final Pattern SH_BLOCK = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL);
-
     @Test
     void everyExampleInTheMentorshipGuideRuns() throws IOException, InterruptedException {
-        String guide = Files.readString(Path.of("docs/mentorship.md"), StandardCharsets.UTF_8);
-        List<String> blocks = new ArrayList<>();
-        Matcher m = SH_BLOCK.matcher(guide);
-        while (m.find()) {
-            blocks.add(m.group(1));
-        }
+        List<String> blocks = GuideScript.blocks(GuideScript.read("docs/mentorship.md", null));
         assertThat(blocks).hasSizeGreaterThan(10);
-
-        StringBuilder script = new StringBuilder("set -euo pipefail\n");
-        for (int i = 0; i < blocks.size(); i++) {
-            script.append("echo '### block ").append(i).append("'\n").append(blocks.get(i)).append('\n');
-        }
-        Path file = Files.createTempFile("mentorship-guide", ".sh");
-        Files.writeString(file, script);
-        ProcessBuilder bash = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
-        bash.environment().put("BASE", FhirServer.fhirBase());
         String run = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        bash.environment().put("RUN", run);
-        Process process = bash.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        String output = GuideScript.run(blocks, run);
 
-        assertThat(process.exitValue()).as("guide script output:\n" + output).isZero();
-        assertThat(output).as("every block ran").contains("### block " + (blocks.size() - 1));
         // what the guide says the reader will see
         assertThat(output).contains("CarePlan CareTeam ServiceRequest Task");
         assertThat(output).containsPattern("peer-mentor PractitionerRole/jordan-role-it-");

@@ -124,10 +124,13 @@ class OperationsIT {
     }
 
     @Test
-    void noPatchInteractionIsDeclared() {
+    void patchIsDeclaredWithItsFormatsForEveryWritableTypeOnly() {
+        assertThat(capability.getPatchFormat()).extracting(c -> c.getValue())
+                .containsExactlyInAnyOrder("application/json-patch+json", "application/fhir+json", "application/fhir+xml");
         for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
-            assertThat(resource.getInteraction()).as("interactions of %s", resource.getType())
-                    .noneMatch(i -> i.getCode() == TypeRestfulInteraction.PATCH);
+            boolean writable = resource.getInteraction().stream().anyMatch(i -> i.getCode() == TypeRestfulInteraction.UPDATE);
+            assertThat(resource.getInteraction().stream().anyMatch(i -> i.getCode() == TypeRestfulInteraction.PATCH))
+                    .as("PATCH declared for %s", resource.getType()).isEqualTo(writable);
         }
     }
 

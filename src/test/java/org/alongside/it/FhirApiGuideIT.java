@@ -1,0 +1,23 @@
+package org.alongside.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Runs the {@code sh} blocks of the sections of docs/fhir-api.md that are written to run ({@link GuideScript}). */
+class FhirApiGuideIT {
+
+    @Test
+    void everyExampleOfThePatchSectionRunsAndShowsWhatTheGuideSays() throws Exception {
+        List<String> blocks = GuideScript.blocks(GuideScript.read("docs/fhir-api.md", "Patch"));
+        assertThat(blocks).hasSizeGreaterThanOrEqualTo(4);
+
+        String output = GuideScript.run(blocks, "it-" + UUID.randomUUID().toString().substring(0, 8));
+
+        assertThat(output).contains("{\"version\":\"2\",\"name\":[{\"family\":\"Rivera-Lopez\",\"given\":[\"Sam\",\"Alex\"]}]}");
+        assertThat(output).contains("{\"version\":\"3\",\"birthDate\":\"1990-04-21\",\"gender\":\"female\"}");
+        assertThat(output).contains("412\n422\nstill version 3");
+    }
+}
