@@ -924,16 +924,22 @@ class AttackSuiteIT {
 
     // ------------------------------------------------------------------ operations and the audit trail
 
-    private static Verdict matchPeers(Who who, Scope scope, Rec plan, boolean allowed) {
-        HttpResponse<String> r = get(who, scope, "/" + plan.ref() + "/$match-peer-mentor?count=50");
+    /** An operation refused (403) or answered (200) as it should be; null when its answer's content is to be judged. */
+    private static Verdict judgeOperationStatus(boolean allowed, HttpResponse<String> r) {
         if (!allowed) {
             if (r.statusCode() == 200) {
                 return crossing("expected 403, got 200");
             }
             return r.statusCode() == 403 ? Verdict.PASS : wrong("expected 403, got " + r.statusCode());
         }
-        if (r.statusCode() != 200) {
-            return wrong("expected 200, got " + r.statusCode());
+        return r.statusCode() == 200 ? null : wrong("expected 200, got " + r.statusCode());
+    }
+
+    private static Verdict matchPeers(Who who, Scope scope, Rec plan, boolean allowed) {
+        HttpResponse<String> r = get(who, scope, "/" + plan.ref() + "/$match-peer-mentor?count=50");
+        Verdict status = judgeOperationStatus(allowed, r);
+        if (status != null) {
+            return status;
         }
         // peers, their reasons and caseload counts: never a record of someone the caller may not read
         List<String> leaked = RECORDS.stream().filter(m -> !canRead(who, scope, m) && r.body().contains(m.ref()))
@@ -945,14 +951,9 @@ class AttackSuiteIT {
         HttpResponse<String> r = send(who, scope, method, "/" + plan.ref() + "/$side-by-side",
                 method.equals("POST") ? "{\"resourceType\":\"Parameters\"}" : null);
         boolean allowed = canRead(who, scope, plan);
-        if (!allowed) {
-            if (r.statusCode() == 200) {
-                return crossing("expected 403, got 200");
-            }
-            return r.statusCode() == 403 ? Verdict.PASS : wrong("expected 403, got " + r.statusCode());
-        }
-        if (r.statusCode() != 200) {
-            return wrong("expected 200, got " + r.statusCode());
+        Verdict status = judgeOperationStatus(allowed, r);
+        if (status != null) {
+            return status;
         }
         Bundle view = bundle(r.body());
         List<String> leaked = new ArrayList<>();
