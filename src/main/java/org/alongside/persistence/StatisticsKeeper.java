@@ -65,7 +65,7 @@ public class StatisticsKeeper {
     /** Analyses the stale tables; false when there is nothing to do here (not PostgreSQL, or another instance is at it). */
     boolean check() {
         try (Connection connection = dataSource.getConnection()) {
-            if (!connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
+            if (!DatabaseKind.isPostgres(connection)) {
                 stop();
                 return false;
             }

@@ -78,7 +78,7 @@ public class WriteOrder implements WriteHorizon {
         Boolean known = postgres;
         if (known == null) {
             try (Connection connection = dataSource.getConnection()) {
-                known = connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+                known = DatabaseKind.isPostgres(connection);
             } catch (SQLException e) {
                 throw new IllegalStateException("Cannot tell which database holds the store", e);
             }
