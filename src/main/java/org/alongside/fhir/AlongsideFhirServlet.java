@@ -22,6 +22,7 @@ import org.alongside.audit.AuditInterceptor;
 import org.alongside.audit.AuditStore;
 import org.alongside.security.OperationAccess;
 import org.alongside.interaction.InteractionPipeline;
+import org.alongside.interaction.PatientEverything;
 import org.alongside.interaction.SearchBundles;
 import org.alongside.sync.BundleProcessor;
 import org.alongside.sync.export.BulkExportService;
@@ -49,6 +50,9 @@ public class AlongsideFhirServlet extends RestfulServer {
 
     @Inject
     transient SearchBundles searchBundles;
+
+    @Inject
+    transient PatientEverything patientEverything;
 
     @Inject
     transient ConformanceResources conformance;
@@ -111,6 +115,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService,
                 matchingService, escalationService));
         registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
+        registerProvider(new PatientEverythingOperation(patientEverything));
 
         registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));

@@ -140,12 +140,12 @@ public class SearchBundles {
         return bundle;
     }
 
-    private static String fullUrl(String base, IBaseResource resource) {
+    static String fullUrl(String base, IBaseResource resource) {
         return base + "/" + resource.getIdElement().toUnqualifiedVersionless().getValue();
     }
 
     /** The request's own URL with the paging cursor replaced (or removed when null). */
-    private static String pageLink(Request request, String cursor) {
+    static String pageLink(Request request, String cursor) {
         StringJoiner query = new StringJoiner("&");
         request.params().forEach((name, values) -> {
             if (!name.equals(PAGE_CURSOR)) {
@@ -166,7 +166,7 @@ public class SearchBundles {
                 .replace("%3A", ":");
     }
 
-    private static String single(Map<String, List<String>> params, String name) {
+    static String single(Map<String, List<String>> params, String name) {
         List<String> values = params.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.conformance.ConformanceResources;
+import org.alongside.index.PatientCompartment;
 import org.alongside.index.SearchIndexExtractor;
 import org.alongside.search.SearchParamDef;
 import org.alongside.search.SearchParamRegistry;
@@ -47,6 +48,14 @@ public class FhirSetup {
     @Singleton
     SearchIndexExtractor searchIndexExtractor(FhirContext context, SearchParamRegistry registry) {
         return new SearchIndexExtractor(context, registry);
+    }
+
+    /** The R4 Patient compartment: what Patient-level export and $everything return for a person. */
+    @Produces
+    @Singleton
+    PatientCompartment patientCompartment(FhirContext context, SearchParamRegistry registry,
+                                          SearchIndexExtractor extractor) {
+        return new PatientCompartment(context, registry, extractor);
     }
 
     @Produces

@@ -49,6 +49,14 @@ public class OperationAccess {
             case "$side-by-side":
                 guard.requireRecord(access, store.read("CarePlan", request.getId().getIdPart()), Interaction.READ);
                 break;
+            case "$everything":
+                // a walk of searches, each checked record by record; for one person, only if the caller reaches them
+                if (request.getId() != null && request.getId().hasIdPart()) {
+                    guard.requireRecord(access, store.read("Patient", request.getId().getIdPart()), Interaction.READ);
+                } else {
+                    guard.requireInteraction(access, "Patient", Interaction.SEARCH);
+                }
+                break;
             case "$record-peer-session":
                 guard.requireInteraction(access, "Encounter", Interaction.CREATE);
                 break;

@@ -35,6 +35,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -654,6 +655,9 @@ class AttackSuiteIT {
                 add(cases, 1, "$side-by-side (" + method + ")", t + " plan of " + label(p) + " → "
                         + (canRead(who, scope, plan) ? "200" : "403"), () -> sideBySide(who, scope, plan, method));
             }
+            Rec person = BY_REF.get("Patient/" + p);
+            add(cases, 1, "$everything", t + " " + label(p) + " → " + (canRead(who, scope, person) ? "200" : "403"),
+                    () -> everything(who, scope, person));
             // ranking peers for a plan is for whoever may assign one in it
             boolean match = canWrite(who, scope, "CarePlan", Op.UPDATE, p);
             add(cases, 1, "$match-peer-mentor", t + " plan of " + label(p) + " → " + (match ? "200" : "403"),
@@ -989,11 +993,55 @@ class AttackSuiteIT {
         return missing.isEmpty() ? Verdict.PASS : wrong("visible records missing: " + missing);
     }
 
+    /** The person's compartment: every record the caller may read about them, nothing else, over every page. */
+    private static Verdict everything(Who who, Scope scope, Rec person) {
+        HttpResponse<String> r = get(who, scope, "/" + person.ref() + "/$everything?_count=4");
+        Verdict status = judgeOperationStatus(canRead(who, scope, person), r);
+        if (status != null) {
+            return status;
+        }
+        Set<String> shown = new LinkedHashSet<>();
+        List<String> leaked = new ArrayList<>();
+        for (Bundle page = bundle(r.body()); page != null; ) {
+            for (Bundle.BundleEntryComponent e : page.getEntry()) {
+                Resource res = e.getResource();
+                String ref = res.fhirType() + "/" + res.getIdElement().getIdPart();
+                if (!shown.add(ref)) {
+                    return wrong(ref + " on two pages");
+                }
+                Rec rec = BY_REF.get(ref);
+                String patient = rec != null ? rec.patient() : patientOf(res);
+                boolean part2 = rec != null ? rec.part2()
+                        : res.getMeta().getSecurity().stream().anyMatch(c -> "SUD".equals(c.getCode()));
+                if (!person.patient().equals(patient) || !canRead(who, scope, res.fhirType(), patient, part2)) {
+                    leaked.add(ref);
+                }
+            }
+            Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
+            if (next == null) {
+                break;
+            }
+            HttpResponse<String> following = get(who, scope, next.getUrl().substring(next.getUrl().indexOf("/Patient")));
+            if (following.statusCode() != 200) {
+                return wrong("next page answered " + following.statusCode());
+            }
+            page = bundle(following.body());
+        }
+        if (!leaked.isEmpty()) {
+            return crossing("records the caller may not read, or of someone else: " + leaked);
+        }
+        List<String> missing = RECORDS.stream().filter(x -> x.patient().equals(person.patient())
+                        && Set.of("plan", "goal", "session", "message").contains(x.kind()) && canRead(who, scope, x))
+                .map(Rec::ref).filter(ref -> !shown.contains(ref)).toList();
+        return missing.isEmpty() ? Verdict.PASS : wrong("visible records missing: " + missing);
+    }
+
     private static String patientOf(Resource res) {
         Reference ref = res instanceof ServiceRequest s ? s.getSubject() : res instanceof Task t ? t.getFor()
                 : res instanceof CareTeam c ? c.getSubject() : res instanceof CarePlan c ? c.getSubject()
                 : res instanceof Goal g ? g.getSubject() : res instanceof Encounter e ? e.getSubject()
-                : res instanceof Communication c ? c.getSubject() : res instanceof Procedure p ? p.getSubject() : null;
+                : res instanceof Communication c ? c.getSubject() : res instanceof Procedure p ? p.getSubject()
+                : res instanceof Consent c ? c.getPatient() : null;
         if (res.fhirType().equals("Patient")) {
             return res.getIdElement().getIdPart();
         }

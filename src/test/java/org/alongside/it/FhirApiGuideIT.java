@@ -20,4 +20,16 @@ class FhirApiGuideIT {
         assertThat(output).contains("{\"version\":\"3\",\"birthDate\":\"1990-04-21\",\"gender\":\"female\"}");
         assertThat(output).contains("412\n422\nstill version 3");
     }
+
+    @Test
+    void theEverythingSectionListsThePersonsCompartmentPageByPage() throws Exception {
+        List<String> blocks = GuideScript.blocks(GuideScript.read("docs/fhir-api.md",
+                "Everything about one person (`Patient/$everything`)"));
+        assertThat(blocks).hasSize(2);
+
+        String output = GuideScript.run(blocks, "it-" + UUID.randomUUID().toString().substring(0, 8));
+
+        assertThat(output).contains("Patient/every CarePlan/every-plan Goal/every-goal\n");
+        assertThat(output).contains("page: Patient, CarePlan\npage: Goal\n");
+    }
 }

@@ -1,6 +1,5 @@
 package org.alongside.sync.export;
 
-import ca.uhn.fhir.context.FhirContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,7 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 import org.alongside.config.AlongsideConfig;
-import org.alongside.index.SearchIndexExtractor;
+import org.alongside.index.PatientCompartment;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.store.WriteHorizon;
 
@@ -30,25 +29,20 @@ public class BulkExportService {
     ExportJobs jobs;
 
     @Inject
-    FhirContext fhirContext;
-
-    @Inject
     SearchParamRegistry registry;
 
     @Inject
-    SearchIndexExtractor extractor;
+    PatientCompartment compartment;
 
     @Inject
     WriteHorizon writes;
 
     private final Clock clock = Clock.systemUTC();
-    private PatientCompartment compartment;
     private KickoffParser parser;
     private ExportDirectory directory;
 
     @PostConstruct
     void setUp() {
-        compartment = new PatientCompartment(fhirContext, registry, extractor);
         parser = new KickoffParser(registry.resourceTypes(), compartment.types());
         directory = new ExportDirectory(config.exportDirectory());
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.alongside.index.PatientCompartment;
 import org.alongside.store.SnapshotQuery;
 import org.alongside.store.SnapshotReader;
 import org.alongside.store.SnapshotRow;

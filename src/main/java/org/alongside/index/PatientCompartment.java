@@ -1,4 +1,4 @@
-package org.alongside.sync.export;
+package org.alongside.index;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeSearchParam;
@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.alongside.index.IndexedValues;
-import org.alongside.index.SearchIndexExtractor;
 import org.alongside.search.SearchParamDef;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchParamType;
@@ -51,6 +49,23 @@ public final class PatientCompartment {
     /** The reference parameters that put a resource of {@code type} in the compartment; empty for Patient. */
     public List<String> paramNames(String type) {
         return paramsByType.getOrDefault(type, List.of()).stream().map(SearchParamDef::name).toList();
+    }
+
+    /**
+     * The position (in {@link #paramNames}) of the first compartment parameter through which the resource references
+     * {@code Patient/patientId}, or -1 when none does. A record reached through several parameters thus has one
+     * parameter that owns it, so walking the parameters one by one meets it once.
+     */
+    public int firstParamReferencing(IBaseResource resource, String type, String patientId) {
+        List<SearchParamDef> params = paramsByType.getOrDefault(type, List.of());
+        for (int i = 0; i < params.size(); i++) {
+            for (IndexedValues.Ref reference : extractor.references(resource, params.get(i))) {
+                if ("Patient".equals(reference.targetType()) && patientId.equals(reference.targetId())) {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /** Whether the resource references some Patient through a compartment parameter (or is a Patient). */
