@@ -83,6 +83,12 @@ export function post(client, url, body, headers = {}) {
   return call(client, { url, method: "POST", body: JSON.stringify(body), headers: { ...FHIR_JSON, ...headers } });
 }
 
+/** A JSON Patch of the record, only if it is still at `version` (If-Match); answers the patched record. */
+export function patch(client, url, operations, version) {
+  return call(client, { url, method: "PATCH", body: JSON.stringify(operations), headers: {
+    "Content-Type": "application/json-patch+json", Accept: "application/fhir+json", "If-Match": `W/"${version}"` } });
+}
+
 /** All resources of a searchset Bundle, following next links (bounded). */
 export async function search(client, url, maxPages = 10) {
   const out = [];

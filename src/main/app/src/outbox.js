@@ -1,10 +1,12 @@
 // Records written on the device wait here, encrypted (vault.js), until the server has them. Every save goes
 // through the outbox, online or not: it is stored first, then sent. Sending is exactly-once by construction:
 // a session carries a clientKey ($record-peer-session stores a key once), a message a client-generated
-// identifier sent as a conditional create (If-None-Exist). A retry after a lost answer therefore stores
+// identifier sent as a conditional create (If-None-Exist), a goal update a note whose id is its key, sent with
+// If-Match (a 412 whose goal holds that note was this update, stored before). A retry after a lost answer therefore stores
 // nothing twice, and one Web Lock keeps two tabs from sending at the same time.
 import * as vault from "./vault.js";
-import { post, SYS, ServerError } from "./fhir.js";
+import { get, patch, post, SYS, ServerError } from "./fhir.js";
+import { hasUpdate } from "./goals.js";
 import { retryable } from "./errors.js";
 
 const KIND = "outbox";
@@ -33,6 +35,12 @@ export async function queueMessage(owner, communication, summary) {
   changed();
 }
 
+/** Keeps a goal update (a JSON Patch of `goal` at `version`, whose note's id is `clientKey`) to send. */
+export async function queueGoalUpdate(owner, { goal, version, operations, clientKey }, summary) {
+  await vault.put(`${KIND}:${clientKey}`, KIND, owner, { type: "goal", clientKey, body: { goal, version, operations }, summary, queuedAt: new Date().toISOString() });
+  changed();
+}
+
 export async function pending(owner) {
   if (!owner) return [];
   return (await vault.list(KIND, owner)).map((r) => ({ id: r.id, ...r.value }));
@@ -47,9 +55,24 @@ async function send(client, item) {
   if (item.type === "session") {
     return post(client, "Encounter/$record-peer-session", item.body);
   }
+  if (item.type === "goal") {
+    return sendGoalUpdate(client, item);
+  }
   return post(client, "Communication", item.body, {
     "If-None-Exist": `identifier=${encodeURIComponent(`${SYS.messageKey}|${item.clientKey}`)}`,
   });
+}
+
+async function sendGoalUpdate(client, item) {
+  const { goal, version, operations } = item.body;
+  try {
+    return await patch(client, goal, operations, version);
+  } catch (err) {
+    if (err instanceof ServerError && err.status === 412 && hasUpdate(await get(client, goal), item.clientKey)) {
+      return null; // the first try was stored; its answer was lost
+    }
+    throw err;
+  }
 }
 
 let flushing = null;

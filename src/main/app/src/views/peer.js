@@ -6,6 +6,7 @@ import { config } from "../config.js";
 import { billingUnits } from "../billing.js";
 import * as vault from "../vault.js";
 import * as outbox from "../outbox.js";
+import { GOAL_STATUSES, goalUpdatePatch, goalNotes, statusOf } from "../goals.js";
 import { SYS, ref, idOf, humanName, isPeerRole, uuid, ServerError } from "../fhir.js";
 import {
   myRoles, caseload, personDetail, daysSince, nextContactDue, isOverdue,
@@ -109,6 +110,8 @@ function useNotice(view) {
   return [notice, say];
 }
 
+const OUTBOX_LABELS = { session: "outbox.session", message: "outbox.message", goal: "outbox.goal" };
+
 function PendingPanel({ ctx, onlyFor }) {
   const items = ctx.pending.filter((p) => !onlyFor || (p.summary?.patients || []).includes(onlyFor));
   if (!items.length) return null;
@@ -117,7 +120,7 @@ function PendingPanel({ ctx, onlyFor }) {
     <ul class="plain">
       ${items.map((item) => html`<li class="pending-item" data-pending=${item.type}>
         <span class="badge badge-pending">${item.error ? t("outbox.refused") : t("outbox.waiting")}</span>
-        <span>${t(item.type === "session" ? "outbox.session" : "outbox.message", { name: item.summary?.name || "" })}${" · "}${formatDateTime(item.summary?.when || item.queuedAt)}</span>
+        <span>${t(OUTBOX_LABELS[item.type] || "outbox.message", { name: item.summary?.name || "" })}${" · "}${formatDateTime(item.summary?.when || item.queuedAt)}</span>
         ${item.error && html`<p class="notice notice-error">${item.error}</p>
           <div class="row">
             <button type="button" onClick=${() => ctx.flush({ retryRefused: true })}>${t("common.retry")}</button>
@@ -180,13 +183,7 @@ function PersonPage({ ctx, person }) {
     ${error && html`<p class="notice notice-error" role="alert">${error}</p>`}
     ${!detail && !error && html`<${Loading} />`}
     ${detail && html`
-      <section aria-labelledby="goals-title">
-        <h2 id="goals-title">${t("peer.goals")}</h2>
-        ${detail.goals.length === 0 ? html`<p class="muted">${t("peer.noGoals")}</p>` : html`<ul class="goals">
-          ${detail.goals.map((g) => html`<li data-goal=${g.id}>${g.description?.text}
-            ${g.achievementStatus && html` <span class="badge">${g.achievementStatus.coding?.[0]?.code}</span>`}</li>`)}
-        </ul>`}
-      </section>
+      <${Goals} ctx=${ctx} person=${person} goals=${detail.goals} onSaved=${load} />
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">${t("peer.recent")}</h2>
         ${detail.timeline.length === 0 && html`<p class="muted">${t("peer.nothingYet")}</p>`}
@@ -268,6 +265,69 @@ function LogContact({ ctx, person }) {
         onClick=${() => log(kind)}>${t("contact." + kind)}</button>`)}
     </div>
   </section>`;
+}
+
+/** The plan's goals with their status in plain words and the latest note; each can be updated from here. */
+function Goals({ ctx, person, goals, onSaved }) {
+  const [editing, setEditing] = useState(null);
+  return html`<section aria-labelledby="goals-title">
+    <h2 id="goals-title">${t("peer.goals")}</h2>
+    ${goals.length === 0 ? html`<p class="muted">${t("peer.noGoals")}</p>` : html`<ul class="goals plain">
+      ${goals.map((g) => {
+        const status = statusOf(g);
+        const last = goalNotes(g)[0];
+        return html`<li data-goal=${g.id}>
+          <p class="item-head"><strong>${g.description?.text}</strong>
+            <span class="badge" data-status=${status || ""}>${status ? t("goalStatus." + status) : t("goal.noStatus")}</span></p>
+          ${last && html`<p class="small muted">${t("goal.lastNote", { date: last.when ? formatDate(last.when) : "", text: last.text })}</p>`}
+          ${editing === g.id
+            ? html`<${GoalUpdate} ctx=${ctx} person=${person} goal=${g} onDone=${(saved) => { setEditing(null); if (saved) onSaved(); }} />`
+            : html`<button type="button" data-update-goal=${g.id} onClick=${() => setEditing(g.id)}>${t("goal.update")}</button>`}
+        </li>`;
+      })}
+    </ul>`}
+  </section>`;
+}
+
+/** A new status and what happened, saved through the outbox (offline too) as a patch of the goal. */
+function GoalUpdate({ ctx, person, goal, onDone }) {
+  const [status, setStatus] = useState(statusOf(goal) || "in-progress");
+  const [text, setText] = useState("");
+  const [busy, setBusy] = useState(false);
+  const save = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    const clientKey = uuid();
+    const when = new Date().toISOString();
+    const author = ctx.owner; // the peer's Practitioner (fhirUser): an Annotation's author cannot be a role
+    try {
+      const operations = goalUpdatePatch(goal, { status, text: text.trim(), author, when, key: clientKey });
+      await outbox.queueGoalUpdate(ctx.owner, { goal: ref(goal), version: goal.meta?.versionId, operations, clientKey },
+        { name: person.name, patients: [person.ref], when });
+      const outcome = await submitQueued(ctx, clientKey);
+      ctx.setNotice(outcome.refused ? { type: "error", text: outcome.refused }
+        : outcome.sent ? { type: "ok", text: t("goal.saved") } : keptNotice(outcome));
+      onDone(!outcome.refused);
+    } catch (_) {
+      ctx.setNotice({ type: "error", text: t("error.device") });
+      setBusy(false);
+    }
+  };
+  const titleId = "goal-update-" + goal.id;
+  return html`<form class="goal-update" aria-labelledby=${titleId} onSubmit=${save}>
+    <p id=${titleId} class="small"><strong>${t("goal.updateTitle", { goal: goal.description?.text || "" })}</strong></p>
+    <div class="field"><label for=${titleId + "-status"}>${t("goal.status")}</label>
+      <select id=${titleId + "-status"} name="goal-status" value=${status} onChange=${(e) => setStatus(e.currentTarget.value)}>
+        ${GOAL_STATUSES.map((code) => html`<option value=${code}>${t("goalStatus." + code)}</option>`)}
+      </select></div>
+    <div class="field"><label for=${titleId + "-note"}>${t("goal.note")}</label>
+      <textarea id=${titleId + "-note"} name="goal-note" rows="2" maxlength="500" value=${text}
+        onInput=${(e) => setText(e.currentTarget.value)}></textarea></div>
+    <div class="row">
+      <button type="submit" class="primary" disabled=${busy}>${t("goal.save")}</button>
+      <button type="button" onClick=${() => onDone(false)}>${t("goal.cancel")}</button>
+    </div>
+  </form>`;
 }
 
 /** The peer's escalations about this person: open ones wait for the care team, the others were acknowledged. */

@@ -402,4 +402,60 @@ class PeerJourneyIT {
         browser.awaitText(By.cssSelector("[data-worry][data-open=false]"), "Acknowledged by the care team");
         browser.assertAccessible("person with an acknowledged worry");
     }
+
+    @Test
+    @Order(13)
+    void aGoalIsUpdatedFromThePhoneWithADatedNoteInPlainWordsAndOfflineExactlyOnce() {
+        String goal = maria + "-goal";
+        personCard(maria).click();
+        By badge = By.cssSelector("[data-goal='" + goal + "'] .badge");
+        browser.awaitText(badge, "No status yet");
+        browser.click(By.cssSelector("[data-update-goal='" + goal + "']"));
+        new org.openqa.selenium.support.ui.Select(browser.await(By.name("goal-status"))).selectByValue("improving");
+        browser.type(By.name("goal-note"), "Walked to the job center twice");
+        browser.assertAccessible("goal update");
+        browser.assertLargeTargets("goal update");
+        browser.click(By.cssSelector(".goal-update button[type=submit]"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "Goal updated.");
+        browser.awaitText(badge, "Improving");
+        browser.awaitText(By.cssSelector("[data-goal='" + goal + "']"), "Walked to the job center twice");
+
+        org.hl7.fhir.r4.model.Goal stored = storedGoal(goal);
+        assertThat(stored.getAchievementStatus().getCodingFirstRep().getCode()).isEqualTo("improving");
+        assertThat(stored.getNote()).hasSize(1);
+        assertThat(stored.getNoteFirstRep().getText()).isEqualTo("Walked to the job center twice");
+        assertThat(stored.getNoteFirstRep().hasTime()).isTrue();
+        assertThat(stored.getNoteFirstRep().getAuthorReference().getReference()).isEqualTo("Practitioner/" + jordan);
+
+        // the status in the person's own words, in Spanish too (never the raw code)
+        new org.openqa.selenium.support.ui.Select(browser.await(By.id("language"))).selectByValue("es");
+        browser.awaitText(badge, "Mejorando");
+        browser.assertAccessible("goals in Spanish");
+        new org.openqa.selenium.support.ui.Select(browser.await(By.id("language"))).selectByValue("en");
+
+        // a victory recorded without signal waits on the device and reaches the goal once
+        browser.network(false);
+        browser.awaitText(By.id("connection"), "Offline");
+        browser.click(By.cssSelector("[data-update-goal='" + goal + "']"));
+        new org.openqa.selenium.support.ui.Select(browser.await(By.name("goal-status"))).selectByValue("achieved");
+        browser.type(By.name("goal-note"), "Started part-time on Monday");
+        browser.click(By.cssSelector(".goal-update button[type=submit]"));
+        browser.awaitText(By.cssSelector("[data-notice]"), "Saved on this device");
+        browser.await(By.cssSelector("[data-pending=goal]"));
+        assertThat(storedGoal(goal).getNote()).hasSize(1);
+        browser.network(true);
+        browser.waiting(Duration.ofSeconds(45)).until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector("[data-pending=goal]")));
+        browser.js("window.dispatchEvent(new Event('offline')); window.dispatchEvent(new Event('online'));");
+        browser.awaitText(By.id("connection"), "Online");
+        stored = storedGoal(goal);
+        assertThat(stored.getAchievementStatus().getCodingFirstRep().getCode()).isEqualTo("achieved");
+        assertThat(stored.getNote()).extracting(org.hl7.fhir.r4.model.Annotation::getText)
+                .containsExactly("Walked to the job center twice", "Started part-time on Monday");
+        browser.click(By.cssSelector(".back"));
+    }
+
+    private static org.hl7.fhir.r4.model.Goal storedGoal(String id) {
+        return Scene.resources(scene.search("Goal?_id=" + id), org.hl7.fhir.r4.model.Goal.class).get(0);
+    }
 }
