@@ -74,7 +74,8 @@ class ArchitectureTest {
             uses("security", "interaction", "store", "search", "index", "outbound"),
             uses("audit", "interaction", "security", "store"),
             uses("conformance", "interaction"),
-            uses("persistence", "store", "audit", "sync.export", "sync.subscription", "search", "index", "config"),
+            uses("persistence", "store", "audit", "sync.export", "sync.subscription", "cds", "search", "index",
+                    "config"),
             uses("store", "search"),
             uses("index", "search"),
             uses("search"),
@@ -83,6 +84,7 @@ class ArchitectureTest {
             uses("outbound"),
             uses("health", "persistence"),
             uses("app", "config"),
+            uses("cds", "interaction", "mentorship", "security", "search", "outbound", "config"),
             uses("platform", "interaction", "security", "mentorship", "sync.subscription", "conformance", "config",
                     "search", "index"));
 

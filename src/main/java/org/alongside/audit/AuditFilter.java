@@ -14,9 +14,9 @@ import org.alongside.security.BearerAuthentication;
 import org.alongside.security.Caller;
 
 /**
- * The outermost filter on the FHIR endpoint (web.xml orders it before authentication), so that every
- * request is audited once, including those refused for want of a valid token. The CapabilityStatement and
- * SMART discovery are public documents and not audited.
+ * The outermost filter on the FHIR endpoint and the CDS Hooks service (web.xml orders it before authentication), so
+ * that every request is audited once, including those refused for want of a valid token. The CapabilityStatement,
+ * SMART discovery and CDS Hooks discovery are public documents and not audited.
  */
 public class AuditFilter extends HttpFilter {
 
@@ -30,7 +30,8 @@ public class AuditFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.equals("/fhir/metadata") || path.equals("/fhir/.well-known/smart-configuration")) {
+        if (path.equals("/fhir/metadata") || path.equals("/fhir/.well-known/smart-configuration")
+                || path.equals("/cds-services")) {
             chain.doFilter(request, response);
             return;
         }
@@ -40,6 +41,13 @@ public class AuditFilter extends HttpFilter {
         }
         // HAPI echoes and logs the same id
         AuditNotes notes = new AuditNotes(requestId, request.getRemoteAddr(), request.getMethod());
+        if (path.startsWith("/cds-services/")) {
+            // a CDS Hooks call is like an operation: each read it makes for its cards is an event of its own
+            notes.interaction = "operation";
+            notes.action = "E";
+            notes.operation = "cds-hooks " + path.substring("/cds-services/".length());
+            notes.perInteraction = true;
+        }
         AuditNotes.begin(notes);
         try {
             chain.doFilter(new RequestIdRequest(request, requestId), response);

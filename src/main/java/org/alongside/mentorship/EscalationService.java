@@ -40,7 +40,7 @@ import org.hl7.fhir.r4.model.Task;
 public class EscalationService {
 
     static final String KEY_SYSTEM = MentorshipCodes.BASE + "/escalation-key";
-    static final String WORRIED = "peer-worried";
+    public static final String WORRIED = "peer-worried";
     static final String FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category";
 
     /** How soon the care team should act: FHIR request-priority codes, from "today" to "now". */

@@ -197,7 +197,7 @@ public class MatchingService {
      * {@code addresses}, and of its activities' reason codes: F10–F19 substance use; F20–F69 and F80–F99 mental
      * health (F70–F79, intellectual disabilities, are neither).
      */
-    static Set<String> planAreas(CarePlan plan) {
+    public static Set<String> planAreas(CarePlan plan) {
         List<Coding> codings = new ArrayList<>();
         Set<String> addressed = plan.getAddresses().stream().map(Reference::getReference).filter(r -> r != null)
                 .collect(Collectors.toSet());
@@ -211,7 +211,7 @@ public class MatchingService {
         return areas;
     }
 
-    static Optional<String> areaOf(Coding coding) {
+    public static Optional<String> areaOf(Coding coding) {
         String code = coding.getCode();
         if (!ICD10_CM.equals(coding.getSystem()) || code == null || !code.matches("F\\d\\d.*")) {
             return Optional.empty();

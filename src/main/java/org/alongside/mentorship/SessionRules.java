@@ -75,7 +75,7 @@ public class SessionRules implements WriteCheck {
         session.addExtension(MentorshipCodes.EXT_BILLING_UNITS, new IntegerType(units));
     }
 
-    static boolean isPeerSession(Encounter encounter) {
+    public static boolean isPeerSession(Encounter encounter) {
         return encounter.getType().stream().flatMap(t -> t.getCoding().stream())
                 .anyMatch(c -> HCPCS.equals(c.getSystem()) && PEER_SERVICES.equals(c.getCode()));
     }

@@ -21,6 +21,8 @@ import java.util.Optional;
  *   <li>{@code GET /auth/jwks}: the public signing key, which TokenVerifier checks tokens against;</li>
  *   <li>{@code GET|POST /auth/dev-token?role=&fhirUser=&scope=&patient=&clientId=&purpose=&expiresIn=}: a token
  *       for one role;</li>
+ *   <li>{@code GET|POST /auth/cds-client-token?aud=&clientId=}: a CDS Hooks client JWT for one call of the CDS
+ *       service at {@code aud}, as an EHR would sign it (docs/ehr-integration.md);</li>
  *   <li>{@code GET /auth/authorize}: a sign-in page (pick a role and a Practitioner); its form posts back and
  *       redirects to the client with a code;</li>
  *   <li>{@code POST /auth/token}: code + PKCE verifier for an access token and an id_token;</li>
@@ -54,6 +56,9 @@ public class DevAuthServlet extends HttpServlet {
             case "/dev-token":
                 devToken(request, response);
                 break;
+            case "/cds-client-token":
+                cdsClientToken(request, response);
+                break;
             case "/authorize":
                 flow.showSignIn(request, response);
                 break;
@@ -71,6 +76,9 @@ public class DevAuthServlet extends HttpServlet {
         switch (path(request)) {
             case "/dev-token":
                 devToken(request, response);
+                break;
+            case "/cds-client-token":
+                cdsClientToken(request, response);
                 break;
             case "/authorize":
                 flow.signIn(request, response);
@@ -116,6 +124,20 @@ public class DevAuthServlet extends HttpServlet {
                 .add("access_token", authority.mint(claims, config.audience()))
                 .add("token_type", "Bearer").add("expires_in", lifetime).add("scope", scope);
         writeJson(response, 200, body.build().toString());
+    }
+
+    private void cdsClientToken(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String audience = request.getParameter("aud");
+        if (audience == null || !(audience.startsWith("http://") || audience.startsWith("https://"))) {
+            writeError(response, "invalid_request", "aud must be the URL of the CDS service to call");
+            return;
+        }
+        String clientId = Optional.ofNullable(request.getParameter("clientId")).filter(s -> !s.isBlank())
+                .orElse("alongside-dev-ehr");
+        long lifetime = Math.min(300, config.devTokenSeconds()); // CDS Hooks: at most five minutes
+        writeJson(response, 200, Json.createObjectBuilder()
+                .add("jwt", authority.mintCdsClient(clientId, audience, lifetime))
+                .add("expires_in", lifetime).build().toString());
     }
 
     private void launch(HttpServletRequest request, HttpServletResponse response) throws IOException {

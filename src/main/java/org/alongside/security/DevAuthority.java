@@ -62,6 +62,22 @@ public class DevAuthority {
         return sign(builder.build());
     }
 
+    /**
+     * A CDS Hooks 2.0 client JWT, as an EHR signs one for each call of a CDS service: {@code iss} this development
+     * server, {@code sub} the EHR's client id, {@code aud} the service URL, a fresh {@code jti}, at most five minutes.
+     */
+    public String mintCdsClient(String clientId, String serviceUrl, long lifetimeSeconds) {
+        Instant now = Instant.now();
+        return sign(new JWTClaimsSet.Builder()
+                .issuer(config.issuer())
+                .subject(clientId)
+                .audience(serviceUrl)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(lifetimeSeconds)))
+                .jwtID(UUID.randomUUID().toString())
+                .build());
+    }
+
     /** An OpenID Connect id_token for the SMART app: who signed in (fhirUser), for the given client. */
     public String idToken(TokenClaims claims) {
         Instant now = Instant.now();

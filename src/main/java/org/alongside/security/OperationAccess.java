@@ -35,7 +35,26 @@ public class OperationAccess {
             return;
         }
         String operation = request.getOperation() == null ? "" : request.getOperation();
-        String type = request.getResourceName();
+        requireOperation(access, operation, request.getResourceName(),
+                request.getId() == null ? null : request.getId().getIdPart());
+    }
+
+    /**
+     * The same check for an operation that an entry point other than the FHIR endpoint carries out for its caller (a
+     * CDS Hooks suggestion the EHR accepted assigns a mentor as {@code $assign-peer-mentor} would).
+     */
+    public void requireOperation(String operation, String type, String id) {
+        RequestAccess access = RequestAccess.current();
+        if (access == null) {
+            throw AccessGuard.forbidden("No caller for " + operation);
+        }
+        if (access.isServer()) {
+            return;
+        }
+        requireOperation(access, operation, type, id);
+    }
+
+    private void requireOperation(RequestAccess access, String operation, String type, String id) {
         switch (operation) {
             case "$validate":
                 guard.requireInteraction(access, type, Interaction.READ);
@@ -44,10 +63,10 @@ public class OperationAccess {
             case "$transfer-peer-mentor":
             case "$end-peer-mentorship":
             case "$match-peer-mentor": // ranks the peers for whoever may assign one in this plan
-                guard.requireRecord(access, store.read("CarePlan", request.getId().getIdPart()), Interaction.UPDATE);
+                guard.requireRecord(access, store.read("CarePlan", id), Interaction.UPDATE);
                 break;
             case "$side-by-side":
-                guard.requireRecord(access, store.read("CarePlan", request.getId().getIdPart()), Interaction.READ);
+                guard.requireRecord(access, store.read("CarePlan", id), Interaction.READ);
                 break;
             case "$everything":
                 // a walk of searches, each checked record by record; for one person, only if the caller reaches them
@@ -62,7 +81,7 @@ public class OperationAccess {
                 break;
             case "$escalate":
                 // about a person the caller reaches; it writes a Task and a Flag, checked again as they are written
-                guard.requireRecord(access, store.read("Patient", request.getId().getIdPart()), Interaction.READ);
+                guard.requireRecord(access, store.read("Patient", id), Interaction.READ);
                 guard.requireInteraction(access, "Task", Interaction.CREATE);
                 break;
             case "$export":

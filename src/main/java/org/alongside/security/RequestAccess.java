@@ -53,8 +53,20 @@ public final class RequestAccess {
 
     /** Runs work as the server (background delivery, internal rule evaluation), then restores what was there. */
     public static <T> T asServer(Supplier<T> work) {
+        return runAs(SERVER, work);
+    }
+
+    /**
+     * Runs work as a caller that an entry point outside the FHIR endpoint verified itself (the CDS Hooks service,
+     * from the EHR's signed JWT), then restores what was there: the same rules apply as to a REST caller.
+     */
+    public static <T> T asCaller(Caller caller, Supplier<T> work) {
+        return runAs(new RequestAccess(caller), work);
+    }
+
+    private static <T> T runAs(RequestAccess access, Supplier<T> work) {
         RequestAccess outer = CURRENT.get();
-        CURRENT.set(SERVER);
+        CURRENT.set(access);
         try {
             return work.get();
         } finally {

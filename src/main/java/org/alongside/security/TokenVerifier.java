@@ -72,7 +72,7 @@ public class TokenVerifier {
     private static String refusalOf(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IOException && t.getMessage() != null
-                    && t.getMessage().startsWith("alongside.auth.jwks-uri is not fetched")) {
+                    && t.getMessage().startsWith("alongside.auth.jwks-uri" + GuardedRetriever.REFUSED)) {
                 return ": " + t.getMessage();
             }
         }
@@ -99,7 +99,8 @@ public class TokenVerifier {
                 new JOSEObjectType("application/at+jwt"), null));
         try {
             created.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                    JWKSourceBuilder.create(URI.create(jwksUri()).toURL(), new GuardedRetriever(outbound))
+                    JWKSourceBuilder.create(URI.create(jwksUri()).toURL(),
+                            new GuardedRetriever(outbound, "alongside.auth.jwks-uri"))
                             .retrying(true).build()));
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalStateException("alongside.auth.jwks-uri is not a URL: " + jwksUri(), e);
@@ -116,14 +117,19 @@ public class TokenVerifier {
      * Fetches the key set under the outbound rule, checked before every fetch, and follows no redirect (a redirect
      * could lead where the rule would refuse). Timeouts and size limit are Nimbus's defaults for JWK sets.
      */
-    static final class GuardedRetriever extends DefaultResourceRetriever {
+    public static final class GuardedRetriever extends DefaultResourceRetriever {
+
+        static final String REFUSED = " is not fetched: ";
 
         private final OutboundRule rule;
+        private final String setting;
 
-        GuardedRetriever(OutboundRule rule) {
+        /** @param setting the configuration key that named the URL, for the operator's log line */
+        public GuardedRetriever(OutboundRule rule, String setting) {
             super(JWKSourceBuilder.DEFAULT_HTTP_CONNECT_TIMEOUT, JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT,
                     JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT);
             this.rule = rule;
+            this.setting = setting;
         }
 
         @Override
@@ -135,7 +141,7 @@ public class TokenVerifier {
                 refusal = Optional.of("the URL is not valid");
             }
             if (refusal.isPresent()) {
-                throw new IOException("alongside.auth.jwks-uri is not fetched: " + refusal.get());
+                throw new IOException(setting + REFUSED + refusal.get());
             }
             HttpURLConnection connection = super.openHTTPConnection(url);
             connection.setInstanceFollowRedirects(false);

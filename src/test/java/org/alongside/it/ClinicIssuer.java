@@ -37,7 +37,7 @@ final class ClinicIssuer implements AutoCloseable {
     private final HttpServer server;
 
     ClinicIssuer(int port) {
-        key = newKey();
+        key = newKey(JWSAlgorithm.RS256);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
@@ -69,7 +69,7 @@ final class ClinicIssuer implements AutoCloseable {
 
     /** The same token, signed by a key the JWKS does not publish (a forgery). */
     String forgedToken(String role, String scope, String audience) {
-        RSAKey other = newKey();
+        RSAKey other = newKey(JWSAlgorithm.RS256);
         return sign(new RSAKey.Builder(other).keyID(key.getKeyID()).build(), claims(role, scope, null, audience));
     }
 
@@ -96,9 +96,10 @@ final class ClinicIssuer implements AutoCloseable {
         return jwt.serialize();
     }
 
-    private static RSAKey newKey() {
+    /** A fresh signing key for the given algorithm (the test EHR of CdsHooksIT signs with RS384). */
+    static RSAKey newKey(JWSAlgorithm algorithm) {
         try {
-            return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
+            return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(algorithm)
                     .keyID(UUID.randomUUID().toString()).generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);

@@ -17,7 +17,7 @@ class GuardedRetrieverTest {
 
     @Test
     void aKeySetOnAnInternalAddressIsNotFetched() {
-        TokenVerifier.GuardedRetriever retriever = new TokenVerifier.GuardedRetriever(rule);
+        TokenVerifier.GuardedRetriever retriever = new TokenVerifier.GuardedRetriever(rule, "alongside.auth.jwks-uri");
         for (String url : List.of("http://127.0.0.2:9/jwks", "http://169.254.169.254/jwks",
                 "https://keys.internal.example/jwks", "http://[::1]:9/jwks")) {
             assertThatThrownBy(() -> retriever.retrieveResource(new URL(url))).as(url)

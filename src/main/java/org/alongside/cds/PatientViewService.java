@@ -1,0 +1,58 @@
+package org.alongside.cds;
+
+import ca.uhn.fhir.context.FhirContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+import org.alongside.security.Caller;
+import org.alongside.security.RequestAccess;
+
+import static org.alongside.cds.CdsServiceCatalog.OPEN_ESCALATIONS;
+import static org.alongside.cds.CdsServiceCatalog.PEER_ASSIGNMENTS;
+import static org.alongside.cds.CdsServiceCatalog.PEER_MESSAGES;
+import static org.alongside.cds.CdsServiceCatalog.PEER_SESSIONS;
+
+/**
+ * Answers the patient-view hook. Each fact comes from the EHR's prefetch when it sent that key, and otherwise from
+ * Alongside's records read as the request's caller ({@link AlongsideReading}); the last contact needs both the
+ * sessions and the messages keys, or it is read from Alongside.
+ */
+@ApplicationScoped
+public class PatientViewService {
+
+    @Inject
+    AlongsideReading alongside;
+
+    @Inject
+    CdsConfig config;
+
+    @Inject
+    FhirContext fhirContext;
+
+    /**
+     * @param serverRoot this server's root URL as the EHR reaches it (the app and the FHIR base are below it)
+     */
+    public Optional<JsonObject> card(CdsRequest request, Caller caller, String serverRoot) {
+        Instant now = Instant.now();
+        PrefetchReading prefetch = new PrefetchReading(fhirContext);
+        String patient = request.patientId();
+        PeerSupportFacts facts = RequestAccess.asCaller(caller, () -> {
+            PeerSupportFacts.Assignment assignment = request.prefetched(PEER_ASSIGNMENTS)
+                    .map(bundle -> prefetch.assignment(PEER_ASSIGNMENTS, bundle))
+                    .orElseGet(() -> alongside.assignment(patient));
+            Optional<JsonObject> sessions = request.prefetched(PEER_SESSIONS);
+            Optional<JsonObject> messages = request.prefetched(PEER_MESSAGES);
+            Optional<Instant> lastContact = sessions.isPresent() && messages.isPresent()
+                    ? prefetch.lastContact(PEER_SESSIONS, sessions.get(), PEER_MESSAGES, messages.get(), now)
+                    : assignment.carePlanId().flatMap(plan -> alongside.lastContact(plan, now, serverRoot + "/fhir"));
+            int escalations = request.prefetched(OPEN_ESCALATIONS)
+                    .map(bundle -> prefetch.openEscalations(OPEN_ESCALATIONS, bundle))
+                    .orElseGet(() -> alongside.openEscalations(patient));
+            return PeerSupportFacts.of(assignment, lastContact, escalations);
+        });
+        return PatientViewCard.build(facts, now, config.overdueDays(),
+                config.appLaunchUrl().orElse(serverRoot + "/app/launch.html"));
+    }
+}

@@ -1,0 +1,29 @@
+package org.alongside.cds;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What a patient-view card can say about one person's peer support, as far as its reader may know it.
+ *
+ * @param mentor          the active peer mentor's name (or reference, when no name could be read); empty: none
+ * @param carePlanId      the care plan the assignment belongs to, for the link to the side-by-side view
+ * @param lastContact     the latest peer contact (a session that ended or a message sent), if any
+ * @param openEscalations active "I'm worried" flags on the person
+ */
+public record PeerSupportFacts(Optional<String> mentor, Optional<String> carePlanId, Optional<Instant> lastContact,
+                               int openEscalations) {
+
+    /** The assignment part, as read from prefetch or from Alongside. */
+    public record Assignment(Optional<String> mentor, Optional<String> carePlanId) {
+        static final Assignment NONE = new Assignment(Optional.empty(), Optional.empty());
+    }
+
+    static PeerSupportFacts of(Assignment assignment, Optional<Instant> lastContact, int openEscalations) {
+        return new PeerSupportFacts(assignment.mentor(), assignment.carePlanId(), lastContact, openEscalations);
+    }
+
+    boolean hasMentor() {
+        return mentor.isPresent();
+    }
+}
