@@ -70,8 +70,8 @@ public class OperationAccess {
                 break;
             case "$everything":
                 // a walk of searches, each checked record by record; for one person, only if the caller reaches them
-                if (request.getId() != null && request.getId().hasIdPart()) {
-                    guard.requireRecord(access, store.read("Patient", request.getId().getIdPart()), Interaction.READ);
+                if (id != null) {
+                    guard.requireRecord(access, store.read("Patient", id), Interaction.READ);
                 } else {
                     guard.requireInteraction(access, "Patient", Interaction.SEARCH);
                 }
