@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Benchmarks Alongside end to end and writes the figures into docs/benchmarks.md.
+# Benchmarks Alongside end to end, beside the HAPI FHIR JPA server on the same databases, and writes the figures
+# into docs/benchmarks.md.
 #
 #   scripts/benchmark.sh [-Dbench.threads=16 -Dbench.creates=5000 ...]
 #
-# Builds the WAR, makes sure the local PostgreSQL is up, starts dedicated Liberty servers (alongside-bench on
-# PostgreSQL at http://localhost:9280, alongside-bench-h2 on the embedded H2 database at http://localhost:9281;
-# both drop their data at start), runs org.alongside.bench.FhirBenchmark against them and always stops them.
-# Arguments are passed to the benchmark program (system properties, see its Javadoc).
+# Builds the WAR and the HAPI peer (bench/hapi-jpa), makes sure the local PostgreSQL is up, starts dedicated servers,
+# all from empty databases: Liberty servers alongside-bench on PostgreSQL (schema alongside_bench) at
+# http://localhost:9280 and alongside-bench-h2 on the embedded H2 database at http://localhost:9281; the HAPI peer
+# on PostgreSQL (schema hapi_bench) at http://localhost:9282 and on H2 (target/hapi-h2) at http://localhost:9283,
+# each with a 1 GiB heap; and alongside-bench-stale on PostgreSQL (schema alongside_bench_stale, statistics keeper
+# off) at http://localhost:9284 for the stale-statistics run. Then it runs org.alongside.bench.FhirBenchmark against
+# them and always stops what it started. Arguments are passed to the benchmark program (system properties, see its
+# Javadoc).
 #
-# Environment: BENCH_H2=0 skips the H2 server; BENCH_MAVEN_FLAGS adds Maven flags (e.g. -o to stay offline);
-# BENCH_EXPORT=1 runs the Bulk Data $export benchmark (org.alongside.bench.ExportBenchmark: 100k resources) instead,
-# which writes a section of its own; BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP and BENCH_H2_HTTPS move the ports.
+# Environment: BENCH_H2=0 skips the H2 servers; BENCH_HAPI=0 skips the HAPI peers; BENCH_STALE=0 skips the
+# stale-statistics run; BENCH_HAPI_REUSE_CACHE=60000 lets HAPI reuse identical searches' results for 60 s as its
+# starter does (default off, so every search is executed); BENCH_MAVEN_FLAGS adds Maven flags (e.g. -o to stay
+# offline); BENCH_EXPORT=1 runs the Bulk Data $export benchmark (org.alongside.bench.ExportBenchmark: 100k
+# resources) instead, which writes a section of its own; BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP,
+# BENCH_H2_HTTPS, BENCH_HAPI_PG_HTTP, BENCH_HAPI_H2_HTTP, BENCH_STALE_HTTP and BENCH_STALE_HTTPS move the ports.
 # Servers on other ports (9080, 9180, 9181, ...) are never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +30,21 @@ PG_URL='jdbc:postgresql://127.0.0.1:5432/test?currentSchema=alongside_bench'
 H2_SERVER=alongside-bench-h2
 H2_HTTP=${BENCH_H2_HTTP:-9281}
 H2_HTTPS=${BENCH_H2_HTTPS:-9644}
+HAPI_PG_HTTP=${BENCH_HAPI_PG_HTTP:-9282}
+HAPI_H2_HTTP=${BENCH_HAPI_H2_HTTP:-9283}
+HAPI_REUSE_CACHE=${BENCH_HAPI_REUSE_CACHE:-off}
+STALE_SERVER=alongside-bench-stale
+STALE_HTTP=${BENCH_STALE_HTTP:-9284}
+STALE_HTTPS=${BENCH_STALE_HTTPS:-9645}
+STALE_URL='jdbc:postgresql://127.0.0.1:5432/test?currentSchema=alongside_bench_stale'
 program=org.alongside.bench.FhirBenchmark
 server_flags=()
+hapi=${BENCH_HAPI:-1}
+stale=${BENCH_STALE:-1}
 if [ "${BENCH_EXPORT:-0}" = 1 ]; then
   program=org.alongside.bench.ExportBenchmark
+  hapi=0
+  stale=0
 fi
 
 began=$(date +%s)
@@ -38,8 +57,14 @@ log() {
 }
 
 started=()
+peers=()
 stop_servers() {
-  local server
+  local server pid
+  for pid in "${peers[@]+"${peers[@]}"}"; do
+    log "stopping the HAPI peer (process $pid)"
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   for server in "${started[@]+"${started[@]}"}"; do
     log "stopping $server"
     mvn_ liberty:stop -Dliberty.serverName="$server" || log "could not stop $server"
@@ -80,11 +105,51 @@ start_server() {
   log "$name is ready"
 }
 
+# start_peer LABEL PORT -Dhapi.db=... : the HAPI FHIR JPA server of bench/hapi-jpa in the background, 1 GiB heap
+start_peer() {
+  local label=$1 port=$2
+  shift 2
+  if port_in_use "$port"; then
+    echo "Port $port is already in use by another process; not starting the HAPI peer on $label" >&2
+    exit 1
+  fi
+  log "starting the HAPI peer on $label on http://localhost:$port"
+  java -Xms256m -Xmx1g -XX:+ExitOnOutOfMemoryError -Dhapi.port="$port" "-Dhapi.reuseCachedSearchMillis=$HAPI_REUSE_CACHE" \
+    "$@" -cp "bench/hapi-jpa/target/classes:bench/hapi-jpa/target/lib/*" org.alongside.bench.hapi.HapiPeer \
+    >"target/hapi-peer-$port.log" 2>&1 &
+  peers+=("$!")
+}
+
+await_peer() {
+  local port=$1 pid=$2
+  local deadline=$(($(date +%s) + 300))
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$port/fhir/metadata")" = 200 ]; do
+    if ! kill -0 "$pid" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "The HAPI peer on port $port did not start; see target/hapi-peer-$port.log" >&2
+      exit 1
+    fi
+    sleep 2
+  done
+  log "the HAPI peer on port $port is ready"
+}
+
 log "building the WAR"
 mvn_ -DskipTests package
+if [ "$hapi" != 0 ]; then
+  log "building the HAPI peer (bench/hapi-jpa)"
+  mvn_ -f bench/hapi-jpa/pom.xml package
+fi
 
 log "checking PostgreSQL"
 scripts/ensure-postgres.sh
+
+# The peers take about a minute to start: they do so while the Liberty servers start.
+if [ "$hapi" != 0 ]; then
+  start_peer PostgreSQL "$HAPI_PG_HTTP" -Dhapi.db=postgresql -Dhapi.pg.schema=hapi_bench
+  if [ "${BENCH_H2:-1}" != 0 ]; then
+    start_peer H2 "$HAPI_H2_HTTP" -Dhapi.db=h2 -Dhapi.h2.path=target/hapi-h2/hapi
+  fi
+fi
 
 start_server "$PG_SERVER" "$PG_HTTP" "$PG_HTTPS" \
   "-Dliberty.bootstrap.alongside.db.url=$PG_URL" \
@@ -98,8 +163,31 @@ if [ "${BENCH_H2:-1}" != 0 ]; then
   targets="$targets;H2 (embedded)=http://localhost:$H2_HTTP"
 fi
 
-log "running the benchmark against: $targets"
+program_flags=()
+hapi_targets=""
+if [ "$stale" != 0 ]; then
+  start_server "$STALE_SERVER" "$STALE_HTTP" "$STALE_HTTPS" \
+    "-Dliberty.bootstrap.alongside.db.url=$STALE_URL" \
+    -Dliberty.bootstrap.alongside.db.user=postgres \
+    -Dliberty.bootstrap.alongside.db.driver=org.postgresql.Driver \
+    -Dliberty.bootstrap.alongside.db.schema=alongside_bench_stale \
+    -Dliberty.bootstrap.alongside.db.analyzeIntervalSeconds=0
+  program_flags+=("-Dbench.stale.target=http://localhost:$STALE_HTTP")
+fi
+
+if [ "$hapi" != 0 ]; then
+  await_peer "$HAPI_PG_HTTP" "${peers[0]}"
+  hapi_targets="PostgreSQL=http://localhost:$HAPI_PG_HTTP"
+  if [ "${BENCH_H2:-1}" != 0 ]; then
+    await_peer "$HAPI_H2_HTTP" "${peers[1]}"
+    hapi_targets="$hapi_targets;H2 (embedded)=http://localhost:$HAPI_H2_HTTP"
+  fi
+  program_flags+=("-Dbench.hapi.targets=$hapi_targets" \
+    "-Dbench.hapi.settings=search-result reuse $HAPI_REUSE_CACHE$([ "$HAPI_REUSE_CACHE" = off ] || echo ' ms')")
+fi
+
+log "running the benchmark against: $targets${hapi_targets:+; HAPI: $hapi_targets}"
 mvn_ exec:java -Dexec.classpathScope=test -Dexec.mainClass="$program" \
-  "-Dbench.targets=$targets" "$@"
+  "-Dbench.targets=$targets" "${program_flags[@]+"${program_flags[@]}"}" "$@"
 
 log "done in $(($(date +%s) - began)) s; figures in docs/benchmarks.md"

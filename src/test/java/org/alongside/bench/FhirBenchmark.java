@@ -6,6 +6,9 @@ import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,24 +49,31 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 
 /**
- * Throughput and latency of a running Alongside server, measured the way an EHR integration talks to it: HAPI's
- * generic client over HTTP, several concurrent clients. Not a test: {@code scripts/benchmark.sh} starts the
- * servers and runs this class, which writes its figures into {@code docs/benchmarks.md}.
+ * Throughput and latency of running Alongside servers, and of the HAPI FHIR JPA server beside each on the same
+ * database, measured the way an EHR integration talks to them: HAPI's generic client over HTTP, several concurrent
+ * clients. Not a test: {@code scripts/benchmark.sh} starts the servers and runs this class, which writes its figures
+ * into {@code docs/benchmarks.md}.
  *
- * <p>For each target server: a small data set (patients, peer specialists' roles), a warm-up that is not counted,
- * then four measured phases of a fixed number of operations each: create Communication, read it by id, search by
- * subject sorted by sent date, search by category and sent date. Before the first target's creates it measures
- * the machine's raw PostgreSQL rate of autocommitted single-row INSERTs over JDBC, with one connection and with as
- * many connections as clients, so the ratio server creates / raw inserts stays comparable on a noisy machine.
+ * <p>For each server: a small data set (patients, peer specialists' roles), a warm-up that is not counted, then
+ * {@code bench.rounds} rounds of four measured phases of a fixed number of operations each (create Communication,
+ * read it by id, search by subject sorted by sent date, search by category and sent date); in each round the servers
+ * take turns, so a busy moment of the shared machine does not fall on one server only. After the first PostgreSQL
+ * warm-up it measures the machine's raw PostgreSQL rate of autocommitted single-row INSERTs over JDBC. Last, with
+ * {@code bench.stale.target}, it loads an Alongside server whose statistics keeper is off and runs the searches on
+ * the tables as loaded and again after ANALYZE.
  *
  * <p>Settings (system properties, defaults in brackets): {@code bench.targets} [PostgreSQL=http://localhost:9280],
- * semicolon-separated {@code label=baseUrl}; {@code bench.threads} [8]; {@code bench.warmup} [300] operations per
- * phase; {@code bench.creates} [3000]; {@code bench.reads} [6000]; {@code bench.searches} [1500] per search kind;
- * {@code bench.patients} [50]; {@code bench.senders} [10]; {@code bench.raw.jdbcUrl}
- * [jdbc:postgresql://127.0.0.1:5432/test], empty to skip; {@code bench.raw.user} [postgres];
- * {@code bench.raw.password} []; {@code bench.raw.rows} [3000] per configuration; {@code bench.output}
- * [docs/benchmarks.md], empty to only print; {@code bench.libertyDir} [target/liberty/wlp];
- * {@code bench.pg.schema} [alongside_bench], the first target's schema, analyzed when autovacuum is off.
+ * semicolon-separated {@code label=baseUrl} of Alongside servers, the first on PostgreSQL; {@code bench.hapi.targets}
+ * [], the HAPI peers, labelled as the Alongside server on the same database; {@code bench.hapi.settings} [], how the
+ * peers were configured, for the report; {@code bench.rounds} [2]; {@code bench.threads} [8];
+ * {@code bench.warmup} [300] operations per phase; {@code bench.creates} [3000]; {@code bench.reads} [6000];
+ * {@code bench.searches} [1500] per search kind; {@code bench.patients} [50]; {@code bench.senders} [10];
+ * {@code bench.raw.jdbcUrl} [jdbc:postgresql://127.0.0.1:5432/test], empty to skip; {@code bench.raw.user}
+ * [postgres]; {@code bench.raw.password} []; {@code bench.raw.rows} [3000] per configuration; {@code bench.output}
+ * [docs/benchmarks.md], empty to only print; {@code bench.libertyDir} [target/liberty/wlp]; {@code bench.pg.schema}
+ * [alongside_bench] and {@code bench.hapi.pg.schema} [hapi_bench], the PostgreSQL schemas whose statistics the report
+ * describes; {@code bench.stale.target} [] and {@code bench.stale.schema} [alongside_bench_stale], the server and
+ * schema of the stale-statistics run.
  */
 public final class FhirBenchmark {
 
@@ -79,6 +89,10 @@ public final class FhirBenchmark {
         "A setback is information, not a verdict. Let's look at what happened together on Thursday, no judgement.",
         "Here is the number for the housing office we talked about. Ask for the peer-support desk, they know us.",
     };
+    private static final String ALONGSIDE = "Alongside";
+    private static final String HAPI = "HAPI";
+    private static final String SEARCH_SUBJECT = "search subject, _sort=-sent, _count=20";
+    private static final String SEARCH_CATEGORY = "search category + sent=ge, _count=20";
     private static final Instant YEAR_START = Instant.parse("2026-01-01T00:00:00Z");
     private static final long YEAR_SECONDS = 365L * 24 * 3600;
 
@@ -95,7 +109,11 @@ public final class FhirBenchmark {
     private final String rawPassword = System.getProperty("bench.raw.password", "");
     private final int rawRows = Integer.getInteger("bench.raw.rows", 3000);
     private final String serverSchema = System.getProperty("bench.pg.schema", "alongside_bench");
-    private boolean autovacuum = true;
+    private final String hapiSchema = System.getProperty("bench.hapi.pg.schema", "hapi_bench");
+    private final String hapiSettings = System.getProperty("bench.hapi.settings", "");
+    private final int rounds = Integer.getInteger("bench.rounds", 2);
+    private final String staleTarget = System.getProperty("bench.stale.target", "");
+    private final String staleSchema = System.getProperty("bench.stale.schema", "alongside_bench_stale");
 
     private FhirBenchmark() {
         fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
@@ -118,34 +136,45 @@ public final class FhirBenchmark {
 
     private void run() throws Exception {
         Instant started = Instant.now();
-        Map<String, String> targets = parseTargets(System.getProperty("bench.targets", "PostgreSQL=http://localhost:9280"));
-        Map<String, List<Result>> serverResults = new LinkedHashMap<>();
+        String startLoad = loadAverage();
+        List<Server> servers = servers();
+        List<Run> runs = new ArrayList<>();
         List<Result> rawResults = new ArrayList<>();
         Map<String, String> dbInfo = new LinkedHashMap<>();
         boolean raw = !rawUrl.isBlank();
         if (raw) {
             dbInfo.putAll(postgresInfo());
         }
-        boolean first = true;
-        for (Map.Entry<String, String> target : targets.entrySet()) {
-            String label = target.getKey();
-            String fhirBase = target.getValue().replaceAll("/+$", "") + "/fhir";
-            log("== " + label + " at " + fhirBase);
-            LocalServer.awaitReady(target.getValue().replaceAll("/+$", ""));
-            Workload workload = new Workload(fhirBase, UUID.randomUUID().toString());
-            workload.setUp();
-            log("warm-up (" + warmup + " operations per phase, not counted)");
-            boolean postgres = raw && first;
-            Runnable afterCreates = postgres && !autovacuum ? this::analyzeServerSchema : () -> { };
-            workload.phases(warmup, warmup, warmup, afterCreates, true);
-            if (postgres) {
-                rawResults.addAll(rawInserts());
+        for (Server server : servers) {
+            log("== " + server.name() + " on " + server.database() + " at " + server.fhirBase());
+            if (server.hapi()) {
+                awaitMetadata(server.fhirBase());
+            } else {
+                LocalServer.awaitReady(server.fhirBase().replaceAll("/fhir$", ""));
             }
-            log("measuring");
-            serverResults.put(label, workload.phases(creates, reads, searches, afterCreates, false));
-            first = false;
+            server.workload().setUp();
         }
-        String section = report(started, serverResults, rawResults, dbInfo);
+        for (int round = 1; round <= rounds; round++) {
+            for (Server server : servers) {
+                Workload workload = server.workload();
+                if (round == 1) {
+                    log("warm-up of " + server.name() + " on " + server.database() + " (" + warmup
+                            + " operations per phase, not counted)");
+                    workload.phases(warmup, warmup, warmup, () -> { }, true);
+                    if (raw && rawResults.isEmpty() && server.schema() != null) {
+                        rawResults.addAll(rawInserts());
+                    }
+                }
+                log("round " + round + ": " + server.name() + " on " + server.database());
+                AtomicReference<String> statistics = new AtomicReference<>("");
+                Runnable afterCreates = server.schema() == null || !raw ? () -> { }
+                        : () -> statistics.set(statisticsCoverage(server.schema()));
+                List<Result> results = workload.phases(creates, reads, searches, afterCreates, false);
+                runs.add(new Run(server, round, results, loadAverage(), statistics.get()));
+            }
+        }
+        StaleRun stale = staleTarget.isBlank() || !raw ? null : staleStatistics();
+        String section = report(started, startLoad, runs, rawResults, dbInfo, stale);
         System.out.println();
         System.out.println(section);
         String output = System.getProperty("bench.output", "docs/benchmarks.md");
@@ -155,23 +184,97 @@ public final class FhirBenchmark {
         }
     }
 
+    /** One server under test: Alongside or the HAPI peer, on one database. */
+    record Server(String database, String name, String fhirBase, String schema, Workload workload) {
+        boolean hapi() {
+            return HAPI.equals(name);
+        }
+    }
+
+    /** The figures of one server in one round, with the load average after it and its tables' statistics. */
+    record Run(Server server, int round, List<Result> results, String loadAfter, String statistics) {
+    }
+
+    /** The same searches on a freshly loaded database, without statistics and after ANALYZE. */
+    record StaleRun(String fhirBase, String schema, int loaded, String statisticsBefore, List<Result> stale,
+                    List<Result> analysed, String load) {
+    }
+
+    /**
+     * Alongside's targets in order, each followed by the HAPI peer on the same database (same label); the first
+     * Alongside target and its HAPI peer are the PostgreSQL ones, whose schemas the report describes.
+     */
+    private List<Server> servers() {
+        Map<String, String> alongside = parseTargets(System.getProperty("bench.targets", "PostgreSQL=http://localhost:9280"));
+        Map<String, String> hapi = parseTargets(System.getProperty("bench.hapi.targets", ""));
+        List<Server> servers = new ArrayList<>();
+        boolean first = true;
+        for (Map.Entry<String, String> target : alongside.entrySet()) {
+            String label = target.getKey();
+            String fhirBase = target.getValue().replaceAll("/+$", "") + "/fhir";
+            servers.add(new Server(label, ALONGSIDE, fhirBase, first ? serverSchema : null,
+                    new Workload(fhirBase, UUID.randomUUID().toString(), true)));
+            String peer = hapi.get(label);
+            if (peer != null) {
+                String peerBase = peer.replaceAll("/+$", "") + "/fhir";
+                servers.add(new Server(label, HAPI, peerBase, first ? hapiSchema : null,
+                        new Workload(peerBase, UUID.randomUUID().toString(), false)));
+            }
+            first = false;
+        }
+        for (Map.Entry<String, String> peer : hapi.entrySet()) { // a peer without an Alongside server beside it
+            if (!alongside.containsKey(peer.getKey())) {
+                String peerBase = peer.getValue().replaceAll("/+$", "") + "/fhir";
+                servers.add(new Server(peer.getKey(), HAPI, peerBase, first ? hapiSchema : null,
+                        new Workload(peerBase, UUID.randomUUID().toString(), false)));
+                first = false;
+            }
+        }
+        return servers;
+    }
+
+    /**
+     * Item 3 of issue 14: an Alongside server on PostgreSQL whose statistics keeper is off, freshly loaded (autovacuum
+     * is off), searched as loaded and again after ANALYZE of its schema.
+     */
+    private StaleRun staleStatistics() throws Exception {
+        String fhirBase = staleTarget.replaceAll("/+$", "") + "/fhir";
+        log("== stale statistics: Alongside with its statistics keeper off at " + fhirBase);
+        LocalServer.awaitReady(fhirBase.replaceAll("/fhir$", ""));
+        Workload workload = new Workload(fhirBase, UUID.randomUUID().toString(), true);
+        workload.setUp();
+        workload.phases(warmup, warmup, warmup, () -> { }, true);
+        workload.createPhase(creates, true);
+        String before = statisticsCoverage(staleSchema);
+        log("searches on the freshly loaded tables (" + before + ")");
+        List<Result> stale = workload.searchPhases(searches, false);
+        analyzeSchema(staleSchema);
+        log("searches after ANALYZE");
+        List<Result> analysed = workload.searchPhases(searches, false);
+        return new StaleRun(fhirBase, staleSchema, warmup + creates, before, stale, analysed, loadAverage());
+    }
+
     /** The data one target server sees: the ids it created, the patients and roles they point at. */
     private final class Workload {
         private final String fhirBase;
-        private final String token;
         private final String identifierSystem;
+        private final boolean bearer;
         private final ThreadLocal<IGenericClient> clients;
         private final List<String> patientIds = new ArrayList<>();
         private final List<String> senderIds = new ArrayList<>();
         private final List<String> created = new ArrayList<>();
+        private volatile String token;
 
-        Workload(String fhirBase, String runId) {
+        /** {@code bearer}: Alongside wants an EHR system's token; the HAPI peer has no authorization. */
+        Workload(String fhirBase, String runId, boolean bearer) {
             this.fhirBase = fhirBase;
             this.identifierSystem = "urn:alongside:benchmark:" + runId;
-            this.token = devToken(fhirBase.replaceAll("/fhir$", ""));
+            this.bearer = bearer;
             this.clients = ThreadLocal.withInitial(() -> {
                 IGenericClient client = fhir.newRestfulGenericClient(this.fhirBase);
-                client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token));
+                if (this.bearer) {
+                    client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token));
+                }
                 client.setEncoding(EncodingEnum.JSON);
                 client.setPrettyPrint(false);
                 return client;
@@ -179,6 +282,9 @@ public final class FhirBenchmark {
         }
 
         void setUp() {
+            if (bearer) {
+                token = devToken(fhirBase.replaceAll("/fhir$", ""));
+            }
             IGenericClient client = clients.get();
             for (int i = 0; i < patients; i++) {
                 Patient patient = new Patient();
@@ -199,17 +305,7 @@ public final class FhirBenchmark {
         List<Result> phases(int createCount, int readCount, int searchCount, Runnable afterCreates, boolean quiet)
                 throws InterruptedException {
             List<Result> results = new ArrayList<>();
-            String[] ids = new String[createCount];
-            results.add(measure("create Communication", createCount, i -> {
-                MethodOutcome outcome = clients.get().create().resource(communication(i)).execute();
-                ids[i] = outcome.getId().getIdPart();
-                return 1;
-            }, quiet));
-            for (String id : ids) {
-                if (id != null) {
-                    created.add(id);
-                }
-            }
+            results.add(createPhase(createCount, quiet));
             afterCreates.run();
             String[] readable = created.toArray(new String[0]);
             if (readable.length == 0) {
@@ -223,11 +319,32 @@ public final class FhirBenchmark {
                 }
                 return 1;
             }, quiet));
-            results.add(measure("search subject, _sort=-sent, _count=20", searchCount, i -> {
+            results.addAll(searchPhases(searchCount, quiet));
+            return results;
+        }
+
+        Result createPhase(int createCount, boolean quiet) throws InterruptedException {
+            String[] ids = new String[createCount];
+            Result result = measure("create Communication", createCount, i -> {
+                MethodOutcome outcome = clients.get().create().resource(communication(i)).execute();
+                ids[i] = outcome.getId().getIdPart();
+                return 1;
+            }, quiet);
+            for (String id : ids) {
+                if (id != null) {
+                    created.add(id);
+                }
+            }
+            return result;
+        }
+
+        List<Result> searchPhases(int searchCount, boolean quiet) throws InterruptedException {
+            List<Result> results = new ArrayList<>();
+            results.add(measure(SEARCH_SUBJECT, searchCount, i -> {
                 String patient = patientIds.get(ThreadLocalRandom.current().nextInt(patientIds.size()));
                 return search("Communication?subject=Patient/" + patient + "&_sort=-sent&_count=20");
             }, quiet));
-            results.add(measure("search category + sent=ge, _count=20", searchCount, i -> {
+            results.add(measure(SEARCH_CATEGORY, searchCount, i -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 String day = DateTimeFormatter.ISO_LOCAL_DATE.format(
                         YEAR_START.plus(random.nextInt(300), ChronoUnit.DAYS).atOffset(ZoneOffset.UTC));
@@ -397,36 +514,51 @@ public final class FhirBenchmark {
                     + " (" + rawUrl.replaceAll("\\?.*", "") + ")");
             info.put("PostgreSQL fsync / synchronous_commit", single(statement, "SHOW fsync") + " / "
                     + single(statement, "SHOW synchronous_commit"));
-            autovacuum = "on".equals(single(statement, "SHOW autovacuum"));
-            info.put("PostgreSQL autovacuum", autovacuum ? "on" : "off: the program runs ANALYZE on schema `"
-                    + serverSchema + "` after each create phase, as autovacuum would have");
+            boolean autovacuum = "on".equals(single(statement, "SHOW autovacuum"));
+            info.put("PostgreSQL autovacuum", autovacuum ? "on" : "off: nothing collects planner statistics but "
+                    + "Alongside's statistics keeper (every 15 s) and the ANALYZE of the stale-statistics run");
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot reach PostgreSQL at " + rawUrl + ": " + e.getMessage(), e);
         }
         return info;
     }
 
-    /**
-     * With autovacuum off nothing ever collects statistics on the server's fresh tables, and the planner takes
-     * every index table for empty. Do what autovacuum's analyze would have done by the time the data is read.
-     */
-    private void analyzeServerSchema() {
+    /** ANALYZE of every table of {@code schema}: what autovacuum would have done by the time the data is read. */
+    private void analyzeSchema(String schema) {
         try (Connection connection = DriverManager.getConnection(rawUrl, rawUser, rawPassword);
              Statement statement = connection.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = '" + serverSchema.replace("'", "''") + "'")) {
-                while (rows.next()) {
-                    tables.add(rows.getString(1));
+            try (PreparedStatement find = connection.prepareStatement(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = ?")) {
+                find.setString(1, schema);
+                try (ResultSet rows = find.executeQuery()) {
+                    while (rows.next()) {
+                        tables.add(rows.getString(1));
+                    }
                 }
             }
             for (String table : tables) {
-                statement.execute("ANALYZE \"" + serverSchema.replace("\"", "\"\"") + "\".\""
+                statement.execute("ANALYZE \"" + schema.replace("\"", "\"\"") + "\".\""
                         + table.replace("\"", "\"\"") + "\"");
             }
-            log("ANALYZE " + serverSchema + " (" + tables.size() + " tables; autovacuum is off)");
+            log("ANALYZE " + schema + " (" + tables.size() + " tables)");
         } catch (SQLException e) {
-            throw new IllegalStateException("ANALYZE of schema " + serverSchema + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("ANALYZE of schema " + schema + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** How many of the schema's tables have planner statistics (analysed by anyone, ever), e.g. "12 of 40". */
+    private String statisticsCoverage(String schema) {
+        try (Connection connection = DriverManager.getConnection(rawUrl, rawUser, rawPassword);
+             PreparedStatement query = connection.prepareStatement("SELECT count(*) FILTER (WHERE last_analyze IS NOT NULL"
+                     + " OR last_autoanalyze IS NOT NULL), count(*) FROM pg_stat_user_tables WHERE schemaname = ?")) {
+            query.setString(1, schema);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getInt(1) + " of " + rows.getInt(2) + " tables analysed";
+            }
+        } catch (SQLException e) {
+            return "statistics unknown (" + e.getMessage() + ")";
         }
     }
 
@@ -461,8 +593,8 @@ public final class FhirBenchmark {
 
     // ---- the report ----
 
-    private String report(Instant started, Map<String, List<Result>> serverResults, List<Result> rawResults,
-                          Map<String, String> dbInfo) {
+    private String report(Instant started, String startLoad, List<Run> runs, List<Result> rawResults,
+                          Map<String, String> dbInfo, StaleRun stale) {
         StringBuilder md = new StringBuilder();
         Instant finished = Instant.now();
         md.append("## Latest run\n\n");
@@ -473,39 +605,89 @@ public final class FhirBenchmark {
 
         md.append("| Machine | |\n|---|---|\n");
         machineInfo().forEach((k, v) -> row(md, k, v));
+        row(md, "Load average (1, 5, 15 min)", "at the start " + startLoad + "; at the end " + loadAverage()
+                + " (the machine is shared with other builds: see the load after each server's round below)");
         dbInfo.forEach((k, v) -> row(md, k, v));
         String h2 = implementationVersion("org.h2.Driver");
-        if (h2 != null && serverResults.keySet().stream().anyMatch(l -> l.toLowerCase(Locale.ROOT).contains("h2"))) {
-            row(md, "H2", h2 + " (embedded in the server, file database)");
+        if (h2 != null && runs.stream().anyMatch(r -> r.server().database().toLowerCase(Locale.ROOT).contains("h2"))) {
+            row(md, "H2", h2 + " (embedded in each server, file database)");
+        }
+        if (runs.stream().anyMatch(r -> r.server().hapi())) {
+            row(md, "HAPI FHIR JPA server", "8.8.0 (`bench/hapi-jpa`, the starter's defaults, JVM -Xmx1g"
+                    + (hapiSettings.isBlank() ? "" : "; " + hapiSettings) + ")");
         }
         md.append('\n');
 
         md.append("Settings: ").append(threads).append(" concurrent clients; ").append(warmup)
-                .append(" warm-up operations per phase, not counted; then ").append(creates).append(" creates, ")
-                .append(reads).append(" reads and ").append(searches).append(" searches of each kind, over ")
-                .append(patients).append(" patients and ").append(senders).append(" senders.\n\n");
+                .append(" warm-up operations per phase and server, not counted; then ").append(rounds)
+                .append(" rounds, each of ").append(creates).append(" creates, ").append(reads).append(" reads and ")
+                .append(searches).append(" searches of each kind per server, over ").append(patients)
+                .append(" patients and ").append(senders).append(" senders; in each round the servers take turns "
+                        + "in the order of the tables below. Alongside is called with an EHR system's bearer token, "
+                        + "with access checks and audit on; HAPI without authorization.\n\n");
 
-        Result createPg = null;
-        for (Map.Entry<String, List<Result>> entry : serverResults.entrySet()) {
-            md.append("### ").append(entry.getKey()).append("\n\n");
-            md.append("| Operation | Count | Errors | Throughput (ops/s) | p50 (ms) | p99 (ms) | Resources per answer |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|\n");
-            for (Result r : entry.getValue()) {
-                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.2f | %.2f | %.1f |\n", r.name(),
-                        r.count(), r.errors(), r.throughput(), r.percentileMillis(50), r.percentileMillis(99),
-                        r.meanReturned()));
+        List<String> phases = runs.isEmpty() ? List.of()
+                : runs.get(0).results().stream().map(Result::name).toList();
+        List<String> databases = runs.stream().map(r -> r.server().database()).distinct().toList();
+        boolean compared = runs.stream().anyMatch(r -> r.server().hapi()
+                && find(runs, r.server().database(), ALONGSIDE, r.round()) != null);
+        if (compared) {
+            md.append("### Alongside ÷ HAPI, throughput\n\n");
+            md.append("Successful operations per second of Alongside divided by HAPI's, same phase, same round, same "
+                    + "database; the goal (issue 14) is 2.0 or more everywhere.\n\n");
+            md.append("| Database | Round |");
+            phases.forEach(p -> md.append(' ').append(p).append(" |"));
+            md.append("\n|---|---:|").append("---:|".repeat(phases.size())).append('\n');
+            for (String database : databases) {
+                for (int round = 1; round <= rounds; round++) {
+                    Run ours = find(runs, database, ALONGSIDE, round);
+                    Run theirs = find(runs, database, HAPI, round);
+                    if (ours == null || theirs == null) {
+                        continue;
+                    }
+                    md.append("| ").append(database).append(" | ").append(round).append(" |");
+                    for (int i = 0; i < phases.size(); i++) {
+                        md.append(String.format(Locale.ROOT, " %.2f |", ours.results().get(i).throughput()
+                                / theirs.results().get(i).throughput()));
+                    }
+                    md.append('\n');
+                }
             }
             md.append('\n');
-            if (createPg == null) {
-                createPg = entry.getValue().get(0);
-            }
         }
 
+        for (String database : databases) {
+            md.append("### ").append(database).append("\n\n");
+            md.append("| Server | Round | Operation | Count | Errors | Throughput (ops/s) | p50 (ms) | p99 (ms) "
+                    + "| Resources per answer |\n");
+            md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+            List<Run> ofDatabase = runs.stream().filter(r -> r.server().database().equals(database)).toList();
+            for (Run run : ofDatabase) {
+                for (Result r : run.results()) {
+                    md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %.1f | %.2f | %.2f | %.1f |\n",
+                            run.server().name(), run.round(), r.name(), r.count(), r.errors(), r.throughput(),
+                            r.percentileMillis(50), r.percentileMillis(99), r.meanReturned()));
+                }
+            }
+            md.append('\n');
+            for (Run run : ofDatabase) {
+                md.append("- ").append(run.server().name()).append(", round ").append(run.round())
+                        .append(": load average ").append(run.loadAfter()).append(" after it");
+                if (!run.statistics().isBlank()) {
+                    md.append("; schema `").append(run.server().schema()).append("` when its creates ended: ")
+                            .append(run.statistics());
+                }
+                md.append(".\n");
+            }
+            md.append('\n');
+        }
+
+        Result createPg = runs.stream().filter(r -> !r.server().hapi() && r.server().schema() != null)
+                .map(r -> r.results().get(0)).findFirst().orElse(null);
         if (!rawResults.isEmpty() && createPg != null) {
-            String firstLabel = serverResults.keySet().iterator().next();
             md.append("### Raw PostgreSQL INSERT rate, same run\n\n");
             md.append("Autocommitted single-row INSERTs over JDBC into a scratch table (schema `alongside_bench_raw`, "
-                    + "dropped afterwards), measured right before the ").append(firstLabel).append(" creates.\n\n");
+                    + "dropped afterwards), measured after the first PostgreSQL warm-up.\n\n");
             md.append("| Connections | Rows | Errors | Rows/s | p50 (ms) | p99 (ms) |\n|---:|---:|---:|---:|---:|---:|\n");
             for (Result r : rawResults) {
                 md.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.2f | %.2f |\n", r.threads(),
@@ -514,13 +696,73 @@ public final class FhirBenchmark {
             md.append('\n');
             md.append("| Ratio | Value |\n|---|---:|\n");
             for (Result r : rawResults) {
-                md.append(String.format(Locale.ROOT, "| %s creates/s (%d clients) ÷ raw INSERTs/s (%d connection%s) | %.3f |\n",
-                        firstLabel, createPg.threads(), r.threads(), r.threads() == 1 ? "" : "s",
-                        createPg.throughput() / r.throughput()));
+                md.append(String.format(Locale.ROOT, "| Alongside creates/s, round 1 (%d clients) ÷ raw INSERTs/s "
+                                + "(%d connection%s) | %.3f |\n", createPg.threads(), r.threads(),
+                        r.threads() == 1 ? "" : "s", createPg.throughput() / r.throughput()));
+            }
+            md.append('\n');
+        }
+
+        if (stale != null) {
+            md.append("### Search on stale statistics (PostgreSQL)\n\n");
+            md.append("A separate Alongside server on schema `").append(stale.schema())
+                    .append("` with its statistics keeper off (`alongside.db.analyze-interval-seconds=0`), loaded "
+                            + "from empty with ").append(stale.loaded())
+                    .append(" Communications (and the warm-up's reads and searches), then searched as loaded (")
+                    .append(stale.statisticsBefore()).append(") and again after `ANALYZE` of every table of the "
+                            + "schema. Load average after it: ").append(stale.load()).append(".\n\n");
+            md.append("| Search | Statistics | Throughput (ops/s) | p50 (ms) | p99 (ms) | p99 ÷ analysed p99 |\n");
+            md.append("|---|---|---:|---:|---:|---:|\n");
+            for (int i = 0; i < stale.stale().size(); i++) {
+                Result before = stale.stale().get(i);
+                Result after = stale.analysed().get(i);
+                md.append(String.format(Locale.ROOT, "| %s | none (as loaded) | %.1f | %.2f | %.2f | %.2f |\n",
+                        before.name(), before.throughput(), before.percentileMillis(50), before.percentileMillis(99),
+                        before.percentileMillis(99) / after.percentileMillis(99)));
+                md.append(String.format(Locale.ROOT, "| %s | analysed | %.1f | %.2f | %.2f | 1.00 |\n",
+                        after.name(), after.throughput(), after.percentileMillis(50), after.percentileMillis(99)));
             }
             md.append('\n');
         }
         return md.toString();
+    }
+
+    private static Run find(List<Run> runs, String database, String name, int round) {
+        return runs.stream().filter(r -> r.server().database().equals(database) && r.server().name().equals(name)
+                && r.round() == round).findFirst().orElse(null);
+    }
+
+    /** The 1, 5 and 15 minute load averages, as uptime prints them. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + ", " + parts[1] + ", " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The HAPI peer has no health endpoint: it is ready once it serves its CapabilityStatement. */
+    private static void awaitMetadata(String fhirBase) {
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                HttpResponse<String> response = LocalServer.send(HttpRequest.newBuilder(URI.create(fhirBase + "/metadata"))
+                        .timeout(Duration.ofSeconds(30)).GET().build());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not listening yet
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException("HAPI peer at " + fhirBase + " did not serve its metadata in 240 s");
     }
 
     private static void row(StringBuilder md, String key, String value) {
