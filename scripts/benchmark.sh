@@ -4,7 +4,7 @@
 #
 #   scripts/benchmark.sh [-Dbench.threads=16 -Dbench.creates=5000 ...]
 #
-# Builds the WAR and the HAPI peer (bench/hapi-jpa), makes sure the local PostgreSQL is up, starts dedicated servers,
+# Builds the WAR and the HAPI peer (scripts/hapi-peer), makes sure the local PostgreSQL is up, starts dedicated servers,
 # all from empty databases: Liberty servers alongside-bench on PostgreSQL (schema alongside_bench) at
 # http://localhost:9280 and alongside-bench-h2 on the embedded H2 database at http://localhost:9281; the HAPI peer
 # on PostgreSQL (schema hapi_bench) at http://localhost:9282 and on H2 (target/hapi-h2) at http://localhost:9283,
@@ -105,7 +105,7 @@ start_server() {
   log "$name is ready"
 }
 
-# start_peer LABEL PORT -Dhapi.db=... : the HAPI FHIR JPA server of bench/hapi-jpa in the background, 1 GiB heap
+# start_peer LABEL PORT -Dhapi.db=... : the HAPI FHIR JPA server of scripts/hapi-peer in the background, 1 GiB heap
 start_peer() {
   local label=$1 port=$2
   shift 2
@@ -115,7 +115,7 @@ start_peer() {
   fi
   log "starting the HAPI peer on $label on http://localhost:$port"
   java -Xms256m -Xmx1g -XX:+ExitOnOutOfMemoryError -Dhapi.port="$port" "-Dhapi.reuseCachedSearchMillis=$HAPI_REUSE_CACHE" \
-    "$@" -cp "bench/hapi-jpa/target/classes:bench/hapi-jpa/target/lib/*" org.alongside.bench.hapi.HapiPeer \
+    "$@" -cp "scripts/hapi-peer/target/classes:scripts/hapi-peer/target/lib/*" org.alongside.bench.hapi.HapiPeer \
     >"target/hapi-peer-$port.log" 2>&1 &
   peers+=("$!")
 }
@@ -136,8 +136,8 @@ await_peer() {
 log "building the WAR"
 mvn_ -DskipTests package
 if [ "$hapi" != 0 ]; then
-  log "building the HAPI peer (bench/hapi-jpa)"
-  mvn_ -f bench/hapi-jpa/pom.xml package
+  log "building the HAPI peer (scripts/hapi-peer)"
+  mvn_ -f scripts/hapi-peer/pom.xml package
 fi
 
 log "checking PostgreSQL"

@@ -613,7 +613,7 @@ public final class FhirBenchmark {
             row(md, "H2", h2 + " (embedded in each server, file database)");
         }
         if (runs.stream().anyMatch(r -> r.server().hapi())) {
-            row(md, "HAPI FHIR JPA server", "8.8.0 (`bench/hapi-jpa`, the starter's defaults, JVM -Xmx1g"
+            row(md, "HAPI FHIR JPA server", "8.8.0 (`scripts/hapi-peer`, the starter's defaults, JVM -Xmx1g"
                     + (hapiSettings.isBlank() ? "" : "; " + hapiSettings) + ")");
         }
         md.append('\n');
