@@ -83,16 +83,25 @@ public final class Terminology {
      */
     public Optional<LookupCodeResult> lookup(String system, String code, String displayLanguage,
                                              List<String> properties) {
-        LookupCodeResult result = chain.lookupCode(supportContext(),
+        LookupCodeResult found = chain.lookupCode(supportContext(),
                 new LookupCodeRequest(system, code, displayLanguage, properties));
-        if (result == null || !result.isFound()) {
+        if (found == null || !found.isFound()) {
             return Optional.empty();
         }
-        Optional<ConceptDefinitionComponent> concept = codeSystem(system).flatMap(cs -> find(cs.getConcept(), code));
-        concept.ifPresent(c -> describe(result, c, displayLanguage));
-        codeSystem(system).ifPresent(cs -> {
+        // the chain caches its results: the answer is a new one, never the cached one changed
+        LookupCodeResult result = new LookupCodeResult().setFound(true).setSearchedForSystem(system)
+                .setSearchedForCode(code);
+        result.setCodeDisplay(found.getCodeDisplay());
+        result.setCodeIsAbstract(found.isCodeIsAbstract());
+        result.setCodeSystemDisplayName(found.getCodeSystemDisplayName());
+        result.setCodeSystemVersion(found.getCodeSystemVersion());
+        result.getDesignations().addAll(found.getDesignations());
+        result.getProperties().addAll(found.getProperties());
+        Optional<CodeSystem> codeSystem = codeSystem(system);
+        codeSystem.flatMap(cs -> find(cs.getConcept(), code)).ifPresent(c -> describe(result, c, displayLanguage));
+        codeSystem.ifPresent(cs -> {
             if (result.getCodeSystemDisplayName() == null) {
-                result.setCodeSystemDisplayName(cs.hasTitle() ? cs.getTitle() : cs.getName());
+                result.setCodeSystemDisplayName(cs.getName());
             }
             if (result.getCodeSystemVersion() == null && cs.hasVersion()) {
                 result.setCodeSystemVersion(cs.getVersion());
