@@ -90,11 +90,15 @@ public class TerminologyOperations {
         }
         List<String> properties = property == null ? List.of()
                 : property.stream().map(IPrimitiveType::getValue).toList();
-        return (Parameters) terminology.lookup(wanted.getSystem(), wanted.getCode(),
+        Parameters out = (Parameters) terminology.lookup(wanted.getSystem(), wanted.getCode(),
                         blankToNull(value(displayLanguage)), properties)
                 .orElseThrow(() -> new ResourceNotFoundException("Code " + wanted.getCode() + " is not known in "
                         + wanted.getSystem()))
                 .toParameters(terminology.context(), property == null ? null : property);
+        // HAPI writes a designation's "use" even when it has none; R4 wants a value in every part
+        out.getParameter().forEach(p -> p.getPart().removeIf(part -> !part.hasValue() && !part.hasResource()
+                && !part.hasPart()));
+        return out;
     }
 
     /** ValueSet/$validate-code and ValueSet/[id]/$validate-code. */
