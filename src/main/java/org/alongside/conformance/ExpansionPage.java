@@ -80,7 +80,8 @@ public final class ExpansionPage {
                 index(system, codeSystems, concepts, positions);
             }
             ConceptDefinitionComponent concept = concepts.get(system).get(found.getCode());
-            String display = display(found, concept, request.displayLanguage());
+            String display = display(found.hasDisplay() ? found.getDisplay() : concept == null ? null
+                    : concept.getDisplay(), concept, request.displayLanguage());
             entries.add(new Entry(found, concept, rank(source, found, positions.get(system)), display));
         }
         List<String> words = words(request.filter());
@@ -189,11 +190,9 @@ public final class ExpansionPage {
 
     /**
      * The display in the asked language: a designation whose language is that language, or shares its primary tag
-     * ({@code es} for {@code es-MX} and the other way round); otherwise the code system's display.
+     * ({@code es} for {@code es-MX} and the other way round); otherwise {@code fallback}, the code system's display.
      */
-    static String display(ValueSetExpansionContainsComponent found, ConceptDefinitionComponent concept,
-                          String language) {
-        String fallback = found.hasDisplay() ? found.getDisplay() : concept == null ? null : concept.getDisplay();
+    static String display(String fallback, ConceptDefinitionComponent concept, String language) {
         if (language == null || concept == null) {
             return fallback;
         }

@@ -111,9 +111,7 @@ public final class Terminology {
     }
 
     private static void describe(LookupCodeResult result, ConceptDefinitionComponent concept, String language) {
-        ValueSet.ValueSetExpansionContainsComponent asFound = new ValueSet.ValueSetExpansionContainsComponent()
-                .setCode(concept.getCode()).setDisplay(concept.getDisplay());
-        result.setCodeDisplay(ExpansionPage.display(asFound, concept, language));
+        result.setCodeDisplay(ExpansionPage.display(concept.getDisplay(), concept, language));
         if (result.getDesignations().isEmpty()) {
             for (CodeSystem.ConceptDefinitionDesignationComponent d : concept.getDesignation()) {
                 ConceptDesignation designation = new ConceptDesignation().setLanguage(d.getLanguage())
