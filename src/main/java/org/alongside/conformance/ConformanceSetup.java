@@ -5,7 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** Loads Alongside's conformance resources once and builds the validator over them. */
+/** Loads Alongside's conformance resources once and builds the validator and the terminology operations over them. */
 @ApplicationScoped
 public class ConformanceSetup {
 
@@ -19,5 +19,12 @@ public class ConformanceSetup {
     @Singleton
     ProfileValidator profileValidator(FhirContext context, ConformanceResources resources) {
         return new ProfileValidator(context, resources);
+    }
+
+    /** The terminology operations, over the validator's terminology modules (one copy of the code systems and value sets). */
+    @Produces
+    @Singleton
+    Terminology terminology(FhirContext context, ProfileValidator validator) {
+        return new Terminology(context, validator.terminologySupport());
     }
 }

@@ -69,6 +69,7 @@ public final class ProfileValidator {
     private final FhirContext context;
     private final ConformanceResources resources;
     private final ValidationSupportChain chain;
+    private final ValidationSupportChain terminology;
     private final FhirValidator validator;
     private final IFhirPath fhirPath;
     /** Profile URL → its applies-when rule, for profiles that have one. */
@@ -105,13 +106,17 @@ public final class ProfileValidator {
             alongside.addSearchParameter(sp.copy());
         }
         alongside.lock();
+        IValidationSupport inMemory = new InMemoryTerminologyServerValidationSupport(context);
+        IValidationSupport common = new CommonCodeSystemsTerminologyService(context);
         this.chain = new ValidationSupportChain(
                 core,
                 alongside,
                 new SnapshotGeneratingValidationSupport(context),
-                new InMemoryTerminologyServerValidationSupport(context),
-                new CommonCodeSystemsTerminologyService(context),
+                inMemory,
+                common,
                 unknownCodeSystemsAsWarnings(context));
+        // the same modules (nothing loaded twice) without the fallback that lets unknown code systems pass
+        this.terminology = new ValidationSupportChain(core, alongside, inMemory, common);
 
         FhirInstanceValidator module = new FhirInstanceValidator(chain);
         module.setNoTerminologyChecks(false);
@@ -212,6 +217,15 @@ public final class ProfileValidator {
     /** The validation support chain (e.g. for a terminology or $snapshot endpoint). */
     public IValidationSupport validationSupport() {
         return chain;
+    }
+
+    /**
+     * The validator's code systems and value sets (R4 core, Alongside's, the common ones such as languages), for the
+     * terminology operations: the chain's own modules, but without its last fallback, which turns a code system it
+     * does not know into a warning so that validation passes. An operation must say "not known" instead.
+     */
+    public IValidationSupport terminologySupport() {
+        return terminology;
     }
 
     /** Every Alongside profile URL (StructureDefinitions of kind resource). */

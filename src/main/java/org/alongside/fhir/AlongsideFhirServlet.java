@@ -7,9 +7,11 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.alongside.conformance.ConformanceResources;
 import org.alongside.conformance.ProfileValidator;
+import org.alongside.conformance.Terminology;
 import org.alongside.config.AlongsideConfig;
 import org.alongside.mentorship.AssignmentService;
 import org.alongside.mentorship.SessionService;
@@ -59,6 +61,9 @@ public class AlongsideFhirServlet extends RestfulServer {
 
     @Inject
     transient ProfileValidator validator;
+
+    @Inject
+    transient Terminology terminology;
 
     @Inject
     transient AssignmentService assignmentService;
@@ -116,13 +121,15 @@ public class AlongsideFhirServlet extends RestfulServer {
                 matchingService, escalationService));
         registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
         registerProvider(new PatientEverythingOperation(patientEverything));
+        registerProvider(new TerminologyOperations(terminology, conformance));
 
-        registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(),
-                ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet())));
+        Set<String> conformanceTypes =
+                ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet());
+        registerInterceptor(new RequestGuard(config.maxBodyBytes(), config.maxNestingDepth(), conformanceTypes));
         registerInterceptor(auditInterceptor);
         registerInterceptor(operationAccess);
         // after the access check: unknown references are looked up only for callers who may invoke the operation
-        registerInterceptor(new OperationParameters(fhirContext, pipeline));
+        registerInterceptor(new OperationParameters(fhirContext, pipeline, conformanceTypes));
         registerInterceptor(new ResponseShaping());
         registerInterceptor(new ErrorMasking());
         registerInterceptor(new CapabilityStatementCustomizer(registry, conformance, version == null ? "dev" : version));

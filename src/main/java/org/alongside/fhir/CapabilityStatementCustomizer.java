@@ -3,6 +3,7 @@ package org.alongside.fhir;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import java.util.Map;
 import org.alongside.conformance.ConformanceResources;
 import org.alongside.search.SearchParamDef;
 import org.alongside.search.SearchParamRegistry;
@@ -45,6 +46,22 @@ public class CapabilityStatementCustomizer {
                 .forEach(o -> o.setDefinition(BulkExportOperations.EXPORT_DEFINITION));
     }
 
+    /**
+     * The terminology operations are R4's own: they point at the base OperationDefinitions, not at the ones HAPI
+     * derives (which parameters of them are taken is in docs/fhir-api.md; the others are refused with 400).
+     */
+    private static void declareTerminology(CapabilityStatementRestResourceComponent resource) {
+        Map<String, String> definitions = switch (resource.getType()) {
+            case "ValueSet" -> Map.of("expand", TerminologyOperations.EXPAND_DEFINITION,
+                    "validate-code", TerminologyOperations.VALUE_SET_VALIDATE_DEFINITION);
+            case "CodeSystem" -> Map.of("lookup", TerminologyOperations.LOOKUP_DEFINITION,
+                    "validate-code", TerminologyOperations.CODE_SYSTEM_VALIDATE_DEFINITION);
+            default -> Map.of();
+        };
+        resource.getOperation().stream().filter(o -> definitions.containsKey(o.getName()))
+                .forEach(o -> o.setDefinition(definitions.get(o.getName())));
+    }
+
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
     public void customize(IBaseConformance conformance) {
         CapabilityStatement capability = (CapabilityStatement) conformance;
@@ -66,6 +83,7 @@ public class CapabilityStatementCustomizer {
         }
         for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
             String type = resource.getType();
+            declareTerminology(resource);
             for (StructureDefinition profile : profiles.profiles()) {
                 if (profile.getType().equals(type)) {
                     resource.addSupportedProfile(profile.getUrl());

@@ -42,9 +42,9 @@ import org.hl7.fhir.r4.model.StringType;
  *   <li>400, naming the parameter: a body that is not a Parameters resource ($validate: or a resource of the URL's
  *       type), an unknown parameter, one given too few or too many times, a value of the wrong type or without a
  *       value, a primitive in the URL that does not parse;</li>
- *   <li>404: the instance the operation is invoked on (but for $validate, which may check an update-as-create),
- *       or a resource a reference parameter names, does not exist (or the caller may not see it: existence is not
- *       revealed).</li>
+ *   <li>404: the instance the operation is invoked on (but for $validate, which may check an update-as-create, and
+ *       the conformance resources, which their operations find in memory), or a resource a reference parameter
+ *       names, does not exist (or the caller may not see it: existence is not revealed).</li>
  * </ul>
  * The shape is checked before HAPI binds the parameters; the existence of what they name after the access check.
  * Business rules stay with the operations (422).
@@ -59,10 +59,13 @@ public class OperationParameters {
 
     private final FhirContext fhirContext;
     private final InteractionPipeline pipeline;
+    /** Types served from memory, not the store (conformance resources): their operations look up their instance. */
+    private final Set<String> inMemoryTypes;
 
-    OperationParameters(FhirContext fhirContext, InteractionPipeline pipeline) {
+    OperationParameters(FhirContext fhirContext, InteractionPipeline pipeline, Set<String> inMemoryTypes) {
         this.fhirContext = fhirContext;
         this.pipeline = pipeline;
+        this.inMemoryTypes = Set.copyOf(inMemoryTypes);
     }
 
     /** The shape of the parameters, before HAPI binds them (binding a wrong type fails inside HAPI with a 500). */
@@ -100,7 +103,7 @@ public class OperationParameters {
         // the instance as the URL names it (HAPI later sets the id of a resource $validate checks, too). Not for
         // $validate: it may check an update to an id that does not exist yet (update-as-create)
         String instance = request.getId() != null && request.getId().hasIdPart() && !VALIDATE.equals(operation)
-                ? request.getId().getIdPart() : null;
+                && !inMemoryTypes.contains(request.getResourceName()) ? request.getId().getIdPart() : null;
         request.getUserData().put(CHECKED, new Checked(given, instance));
     }
 

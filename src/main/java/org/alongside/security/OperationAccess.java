@@ -7,17 +7,22 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Set;
 import org.alongside.store.ResourceStore;
 
 /**
  * Checks FHIR operations before they run. Each operation names the interaction it amounts to on the record
  * it is invoked on; what an operation then writes passes the same write checks as any other write, so a
- * peer can record only their own sessions and a clinician can assign only within their patients' plans.
+ * peer can record only their own sessions and a clinician can assign only within their patients' plans. The
+ * terminology operations ($expand, $lookup, $validate-code) are reads of the ValueSet or CodeSystem they work on.
  * An operation this class does not know is refused for everyone but EHR systems and administrators.
  */
 @Interceptor
 @ApplicationScoped
 public class OperationAccess {
+
+    /** The types the terminology operations work on. */
+    private static final Set<String> TERMINOLOGY_TYPES = Set.of("ValueSet", "CodeSystem");
 
     @Inject
     AccessGuard guard;
@@ -57,6 +62,15 @@ public class OperationAccess {
     private void requireOperation(RequestAccess access, String operation, String type, String id) {
         switch (operation) {
             case "$validate":
+                guard.requireInteraction(access, type, Interaction.READ);
+                break;
+            case "$expand":
+            case "$lookup":
+            case "$validate-code":
+                // terminology: a read of the published ValueSet or CodeSystem, no patient data
+                if (!TERMINOLOGY_TYPES.contains(type)) {
+                    throw AccessGuard.forbidden("Operation " + operation + " is offered on ValueSet and CodeSystem");
+                }
                 guard.requireInteraction(access, type, Interaction.READ);
                 break;
             case "$assign-peer-mentor":

@@ -55,8 +55,8 @@ import org.junit.jupiter.api.TestFactory;
  * into) the server — REST read, vread, search, {@code _include}/{@code _revinclude}, chains, {@code _has},
  * {@code _summary=count}, history (instance, type, system), batch and transaction GET/POST/PUT/DELETE,
  * conditional create/update/delete (REST and in Bundles), PATCH (REST, conditional, transaction entry: a patch needs
- * both the update and the read, Part 2 consent included), conditional references, the operations and the
- * audit trail, consents naming the outside client — × role (peer, supervisor, clinician, EHR inside the Part 2
+ * both the update and the read, Part 2 consent included), conditional references, the operations (terminology
+ * included) and the audit trail, consents naming the outside client — × role (peer, supervisor, clinician, EHR inside the Part 2
  * program, EHR outside it, admin, and a peer whose role was deactivated) × scope (full, read-only, launch
  * patient, an unrelated type, one type: CarePlan.rs) × whose record (in / out of the caller's care) × consent
  * state (none / an active Part 2 consent for the outside recipient). Consent state matters to reads by the
@@ -666,6 +666,7 @@ class AttackSuiteIT {
                     + (canSearchAudit(who, scope, p) ? "200" : "403"), () -> auditSearch(who, scope, p));
         }
         add(cases, 1, "$validate", t, () -> validate(who, scope));
+        add(cases, 1, "terminology", t + " $expand, $lookup, $validate-code → 200", () -> terminology(who, scope));
     }
 
     private static Set<String> visible(Who who, Scope scope, List<Rec> recs) {
@@ -1128,6 +1129,29 @@ class AttackSuiteIT {
             return r.statusCode() == 200 ? Verdict.PASS : wrong("expected 200, got " + r.statusCode());
         }
         return r.statusCode() == 403 ? Verdict.PASS : wrong("expected 403, got " + r.statusCode());
+    }
+
+    /**
+     * The terminology operations read published definitions (docs/security.md): every authenticated caller may call
+     * them, whatever the token's scopes, and what they answer names no record of the scene.
+     */
+    private static Verdict terminology(Who who, Scope scope) {
+        String modality = "http://alongside.health/fhir/CodeSystem/session-modality";
+        for (String path : List.of("/ValueSet/$expand?url=http://alongside.health/fhir/ValueSet/focus-area&count=3",
+                "/ValueSet/session-modality/$expand?filter=ph",
+                "/CodeSystem/$lookup?system=" + modality + "&code=phone",
+                "/ValueSet/session-modality/$validate-code?system=" + modality + "&code=phone",
+                "/CodeSystem/$validate-code?url=" + modality + "&code=phone")) {
+            HttpResponse<String> r = get(who, scope, path);
+            if (r.statusCode() != 200) {
+                return wrong(path + ": expected 200, got " + r.statusCode());
+            }
+            List<String> leaked = RECORDS.stream().filter(m -> r.body().contains(m.ref())).map(Rec::ref).toList();
+            if (!leaked.isEmpty()) {
+                return crossing(path + " shows " + leaked);
+            }
+        }
+        return Verdict.PASS;
     }
 
     // ------------------------------------------------------------------ writes

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The CapabilityStatement is a promise: for every resource type it lists, each declared interaction is
  * exercised here over HTTP, in the order a client would use them, and must work (PATCH in each declared patch format). (Every declared search
- * parameter is exercised by {@link OperationsIT}, the operations by the mentorship and conformance tests.)
+ * parameter is exercised by {@link OperationsIT}, the operations by the mentorship and conformance tests; the
+ * terminology and export operations here too.)
  */
 class CapabilityWalkIT {
 
@@ -51,6 +52,48 @@ class CapabilityWalkIT {
         assertThat(capability.getRestFirstRep().getInteraction())
                 .extracting(i -> i.getCode().toCode()).contains("transaction", "batch", "history-system");
         assertThat(FhirServer.get("/_history?_count=1").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The terminology operations: ValueSet and CodeSystem list exactly R4's four, pointing at the base
+     * OperationDefinitions, and each is called as declared (type level, and on an instance where R4 defines it).
+     */
+    @Test
+    void everyDeclaredTerminologyOperationAnswers() {
+        CapabilityStatement capability = client.capabilities().ofType(CapabilityStatement.class).execute();
+        java.util.Map<String, String> declared = new java.util.TreeMap<>();
+        for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
+            if (resource.getType().equals("ValueSet") || resource.getType().equals("CodeSystem")) {
+                resource.getOperation().forEach(o -> declared.put(resource.getType() + "/$" + o.getName(),
+                        o.getDefinition()));
+            }
+        }
+        assertThat(declared).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                "ValueSet/$expand", "http://hl7.org/fhir/OperationDefinition/ValueSet-expand",
+                "ValueSet/$validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code",
+                "CodeSystem/$lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup",
+                "CodeSystem/$validate-code", "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code"));
+        String modality = "http://alongside.health/fhir/CodeSystem/session-modality";
+        java.util.Map<String, List<String>> calls = java.util.Map.of(
+                "ValueSet/$expand", List.of("/ValueSet/$expand?url=http://alongside.health/fhir/ValueSet/session-modality",
+                        "/ValueSet/session-modality/$expand"),
+                "ValueSet/$validate-code", List.of("/ValueSet/$validate-code?url=http://alongside.health/fhir/ValueSet/"
+                        + "session-modality&system=" + modality + "&code=phone",
+                        "/ValueSet/session-modality/$validate-code?system=" + modality + "&code=phone"),
+                "CodeSystem/$lookup", List.of("/CodeSystem/$lookup?system=" + modality + "&code=phone"),
+                "CodeSystem/$validate-code", List.of("/CodeSystem/$validate-code?url=" + modality + "&code=phone",
+                        "/CodeSystem/session-modality/$validate-code?code=phone"));
+        java.util.Map<String, String> answers = java.util.Map.of("ValueSet/$expand", "\"code\":\"phone\"",
+                "ValueSet/$validate-code", "\"name\":\"result\",\"valueBoolean\":true",
+                "CodeSystem/$lookup", "\"name\":\"display\",\"valueString\":\"Phone\"",
+                "CodeSystem/$validate-code", "\"name\":\"result\",\"valueBoolean\":true");
+        for (String operation : declared.keySet()) {
+            for (String call : calls.get(operation)) {
+                HttpResponse<String> answer = FhirServer.get(call);
+                assertThat(answer.statusCode()).as(call + " " + answer.body()).isEqualTo(200);
+                assertThat(answer.body()).as(call).contains(answers.get(operation));
+            }
+        }
     }
 
     /**

@@ -22,6 +22,26 @@ class FhirApiGuideIT {
     }
 
     @Test
+    void everyExampleOfTheTerminologySectionRunsAndShowsWhatTheGuideSays() throws Exception {
+        String section = GuideScript.read("docs/fhir-api.md", "Terminology");
+        List<String> blocks = GuideScript.blocks(section);
+        assertThat(blocks).hasSize(5);
+
+        String output = GuideScript.run(blocks, "it-" + UUID.randomUUID().toString().substring(0, 8));
+
+        // what each block prints is the json or text block the guide shows after it
+        for (String shown : List.of(
+                "{\"total\":3,\"contains\":[{\"code\":\"cravings\",\"display\":\"Antojos\"},"
+                        + "{\"code\":\"creative-outlets\",\"display\":\"Actividades creativas\"}]}",
+                "{\"offset\":2,\"contains\":[{\"code\":\"crisis-support\",\"display\":\"Apoyo en crisis\"}]}",
+                "[\"SessionModality\",\"Phone\"]",
+                "true Video\nfalse Unknown code 'http://alongside.health/fhir/CodeSystem/session-modality#fax'")) {
+            assertThat(section).contains(shown);
+            assertThat(output).contains(shown);
+        }
+    }
+
+    @Test
     void theEverythingSectionListsThePersonsCompartmentPageByPage() throws Exception {
         List<String> blocks = GuideScript.blocks(GuideScript.read("docs/fhir-api.md",
                 "Everything about one person (`Patient/$everything`)"));
