@@ -66,7 +66,6 @@ public class EngagementAlerts {
     static final String THRESHOLD_DAYS = "threshold-days";
     static final String CONTACT_RESUMED = "contact-resumed";
     static final String MENTORSHIP_ENDED = "mentorship-ended";
-    static final String NO_LONGER_DUE = "no-longer-due";
     private static final Set<Task.TaskStatus> CLOSED = Set.of(Task.TaskStatus.COMPLETED, Task.TaskStatus.CANCELLED,
             Task.TaskStatus.FAILED, Task.TaskStatus.REJECTED, Task.TaskStatus.ENTEREDINERROR);
     private static final Logger LOG = Logger.getLogger(EngagementAlerts.class.getName());
@@ -136,12 +135,11 @@ public class EngagementAlerts {
                 int days = daysFor(request, daysByOrganization);
                 Optional<EngagementGap.Gap> gap = EngagementGap.due(mentorship, start(request), contacts, days, now);
                 for (Task alert : alerts) {
-                    if (gap.isEmpty() || !gap.get().key().equals(keyOf(alert))) {
-                        boolean resumed = gapStart(alert).map(s -> EngagementGap.contactSince(s, contacts, now))
-                                .orElse(true);
-                        closed += resumed ? close(alert, Task.TaskStatus.COMPLETED, CONTACT_RESUMED,
-                                "Peer contact resumed", now)
-                                : close(alert, Task.TaskStatus.CANCELLED, NO_LONGER_DUE, "No longer due", now);
+                    // over once a contact after its start is recorded (a raised threshold leaves it open: no contact yet)
+                    boolean resumed = gapStart(alert).map(s -> EngagementGap.contactSince(s, contacts, now))
+                            .orElse(gap.isEmpty() || !gap.get().key().equals(keyOf(alert)));
+                    if (resumed) {
+                        closed += close(alert, Task.TaskStatus.COMPLETED, CONTACT_RESUMED, "Peer contact resumed", now);
                     }
                 }
                 if (gap.isPresent() && openAlert(gap.get(), request, patient, queries, now)) {
