@@ -66,6 +66,8 @@ public class EngagementAlerts {
     static final String THRESHOLD_DAYS = "threshold-days";
     static final String CONTACT_RESUMED = "contact-resumed";
     static final String MENTORSHIP_ENDED = "mentorship-ended";
+    /** The statuses of an alert still open (a clinician may have moved it on); the others end it. */
+    private static final String OPEN = "draft,requested,received,accepted,ready,in-progress,on-hold";
     private static final Set<Task.TaskStatus> CLOSED = Set.of(Task.TaskStatus.COMPLETED, Task.TaskStatus.CANCELLED,
             Task.TaskStatus.FAILED, Task.TaskStatus.REJECTED, Task.TaskStatus.ENTEREDINERROR);
     private static final Logger LOG = Logger.getLogger(EngagementAlerts.class.getName());
@@ -105,7 +107,8 @@ public class EngagementAlerts {
             mentorships.put(ref(active), active);
         }
         Map<String, List<Task>> open = new LinkedHashMap<>();
-        for (Task alert : queries.all("Task", Task.class, "code", ENGAGEMENT_ALERT + "|" + NO_PEER_CONTACT)) {
+        for (Task alert : queries.all("Task", Task.class, "code", ENGAGEMENT_ALERT + "|" + NO_PEER_CONTACT,
+                "status", OPEN)) {
             if (!CLOSED.contains(alert.getStatus()) && alert.getFocus().hasReference()) {
                 open.computeIfAbsent(alert.getFocus().getReference(), f -> new ArrayList<>()).add(alert);
             }
