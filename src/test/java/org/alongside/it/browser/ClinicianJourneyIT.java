@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -103,7 +104,8 @@ class ClinicianJourneyIT {
         browser.screens("clinician-worries");
         browser.click(By.cssSelector("#worries [data-acknowledge]"));
         browser.awaitText(By.cssSelector("#worries [data-notice]"), "Acknowledged");
-        assertThat(browser.driver().findElements(By.cssSelector("#worries [data-worry]"))).isEmpty();
+        // the notice shows before the list is read again
+        browser.waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#worries [data-worry]"), 0));
         org.hl7.fhir.r4.model.Task task = Scene.resources(scene.search("Task?patient=Patient/" + maria
                 + "&code=http://alongside.health/fhir/CodeSystem/crisis-support|peer-worried"), org.hl7.fhir.r4.model.Task.class).get(0);
         assertThat(task.getStatus()).isEqualTo(org.hl7.fhir.r4.model.Task.TaskStatus.ACCEPTED);
