@@ -137,6 +137,9 @@ export function textingNumber(patient) {
 /** The code of an "I'm worried" escalation (Task.code, Flag.code) as a search token. */
 export const WORRIED = `${SYS.crisis}|peer-worried`;
 
+/** The code of an engagement alert (no peer contact for the Organization's number of days) as a search token. */
+export const NO_PEER_CONTACT = `${SYS.engagement}|no-peer-contact`;
+
 /** The escalations about a person, newest first: open ones wait for the care team, others were acknowledged. */
 export async function escalationsOf(client, patientRef) {
   const tasks = await search(client, `Task?patient=${patientRef}&code=${encodeURIComponent(WORRIED)}&_count=20`, 1);

@@ -15,6 +15,7 @@ export const SYS = {
   participationMode: "http://terminology.hl7.org/CodeSystem/v3-ParticipationMode",
   messageKey: "http://alongside.health/fhir/message-key",
   crisis: "http://alongside.health/fhir/CodeSystem/crisis-support",
+  engagement: "http://alongside.health/fhir/CodeSystem/engagement-alert",
 };
 export const EXT = {
   supervisedBy: "http://alongside.health/fhir/StructureDefinition/supervised-by",

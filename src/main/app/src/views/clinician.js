@@ -7,6 +7,7 @@ import { config } from "../config.js";
 import { SYS, REFERRAL, get, post, search, ref, humanName, hasCoding, isPeerSession } from "../fhir.js";
 import { myRoles, peerDirectory, modalityOf, unitsOf, focusCodes } from "../data.js";
 import { OpenWorries } from "./worries.js";
+import { EngagementAlerts } from "./engagement.js";
 
 const END_REASONS = ["goals-met", "patient-request", "peer-unavailable", "disengaged", "other"];
 
@@ -45,7 +46,8 @@ export function ClinicianApp({ client, identity }) {
   }, []);
 
   // one per page: its notice ("Acknowledged") belongs to the page where the clinician acknowledged
-  const worries = html`<${OpenWorries} key=${view.page + ":" + (view.id || "")} client=${client} subjects=${subjects} />`;
+  const worries = html`<${OpenWorries} key=${view.page + ":" + (view.id || "")} client=${client} subjects=${subjects} />
+    <${EngagementAlerts} key=${"alerts:" + view.page + ":" + (view.id || "")} client=${client} subjects=${subjects} />`;
   if (view.page === "plan") {
     return html`${worries}<${SideBySide} key=${view.id} client=${client} identity=${identity} planId=${view.id} onBack=${() => go({ page: "plans" })} />`;
   }

@@ -55,6 +55,19 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.mentorship.caseload-limit", defaultValue = "15")
     int caseloadLimit;
 
+    /**
+     * Days without a peer contact after which an active mentee's care team gets an engagement alert, where the peer's
+     * Organization does not set its own (extension engagement-alert-days).
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.engagement.days", defaultValue = "14")
+    int engagementDays;
+
+    /** Seconds between runs of the engagement alert job (mentorship.EngagementAlertJob); 0 turns it off. */
+    @Inject
+    @ConfigProperty(name = "alongside.engagement.interval-seconds", defaultValue = "900")
+    int engagementIntervalSeconds;
+
     /** Minutes in one H0038 billing unit. */
     @Inject
     @ConfigProperty(name = "alongside.billing.unit-minutes", defaultValue = "15")
@@ -248,6 +261,14 @@ public class AlongsideConfig {
 
     public int caseloadLimit() {
         return caseloadLimit;
+    }
+
+    public int engagementDays() {
+        return engagementDays;
+    }
+
+    public int engagementIntervalSeconds() {
+        return engagementIntervalSeconds;
     }
 
     public int billingUnitMinutes() {

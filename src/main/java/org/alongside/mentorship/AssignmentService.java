@@ -204,7 +204,9 @@ public class AssignmentService {
         }
         String referralRef = update(referral, written);
 
-        for (Task task : queries.all("Task", Task.class, "focus", referralRef)) {
+        // the assignment's own Task; an engagement alert on it is the alert job's to cancel
+        for (Task task : queries.all("Task", Task.class, "focus", referralRef,
+                "code", MentorshipCodes.TASK_CODES + "|fulfill")) {
             if (task.getStatus() != Task.TaskStatus.COMPLETED && task.getStatus() != Task.TaskStatus.CANCELLED) {
                 task.setStatus(Task.TaskStatus.COMPLETED).setStatusReason(new CodeableConcept(reason));
                 task.getExecutionPeriod().setEnd(date);

@@ -1,6 +1,5 @@
 package org.alongside.mentorship;
 
-import static org.alongside.mentorship.MentorshipCodes.CARE_TEAM_CATEGORY;
 import static org.alongside.mentorship.MentorshipCodes.CRISIS_SUPPORT;
 
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
@@ -19,7 +18,6 @@ import org.alongside.store.ResourceStore;
 import org.alongside.store.StoreQueries;
 import org.alongside.store.WriteResult;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Flag;
@@ -119,7 +117,7 @@ public class EscalationService {
                 .setAuthoredOn(now)
                 .setLastModified(now)
                 .setRequester(worry.requester().copy());
-        clinicianOf(patient).ifPresent(task::setOwner);
+        CareTeamClinician.of(new StoreQueries(store, parser), patient).ifPresent(task::setOwner);
         if (worry.clientKey() != null) {
             task.addIdentifier().setSystem(KEY_SYSTEM).setValue(worry.clientKey());
         }
@@ -139,22 +137,5 @@ public class EscalationService {
 
     private static CodeableConcept worried() {
         return new CodeableConcept(new Coding(CRISIS_SUPPORT, WORRIED, "Peer specialist is worried"));
-    }
-
-    /**
-     * The first clinician on the person's active clinical care teams (not the peer support team), who owns the Task.
-     * Read as the server's own reasoning: the peer may not see the whole care team, and nothing read is handed back.
-     * Without one the Task has no owner; every clinician of the person still sees it.
-     */
-    private Optional<Reference> clinicianOf(Reference patient) {
-        List<CareTeam> teams = new StoreQueries(store, parser).all("CareTeam", CareTeam.class,
-                "patient", patient.getReference(), "status", "active");
-        return teams.stream()
-                .filter(team -> team.getCategory().stream().flatMap(c -> c.getCoding().stream())
-                        .noneMatch(c -> CARE_TEAM_CATEGORY.equals(c.getSystem()) && "peer-support".equals(c.getCode())))
-                .flatMap(team -> team.getParticipant().stream())
-                .map(p -> p.getMember().getReference())
-                .filter(member -> member != null && member.startsWith("Practitioner/"))
-                .findFirst().map(Reference::new);
     }
 }

@@ -26,12 +26,17 @@ public final class MentorshipCodes {
     public static final String MATCH_REASON = BASE + "/CodeSystem/match-reason";
     /** "I'm worried" escalations (Task.code, Flag.code), crisis lines (Organization.contact.purpose), safety plans. */
     public static final String CRISIS_SUPPORT = BASE + "/CodeSystem/crisis-support";
+    /** Engagement alerts (Task.code, statusReason, input types): no peer contact for too long, and how one ends. */
+    public static final String ENGAGEMENT_ALERT = BASE + "/CodeSystem/engagement-alert";
+    public static final String NO_PEER_CONTACT = "no-peer-contact";
 
     public static final String EXT_SUPERVISED_BY = BASE + "/StructureDefinition/supervised-by";
     public static final String EXT_SESSION_MODALITY = BASE + "/StructureDefinition/session-modality";
     public static final String EXT_BILLING_UNITS = BASE + "/StructureDefinition/billing-units";
     public static final String EXT_GROUP_SESSION = BASE + "/StructureDefinition/group-session";
     public static final String EXT_LIVED_EXPERIENCE = BASE + "/StructureDefinition/lived-experience";
+    /** On Organization: days without peer contact after which its mentees' care teams get an engagement alert. */
+    public static final String EXT_ENGAGEMENT_DAYS = BASE + "/StructureDefinition/engagement-alert-days";
     public static final String EXT_MENTOR_PREFERENCE = BASE + "/StructureDefinition/peer-mentor-preference";
 
     public static final String PROFILE_REFERRAL = BASE + "/StructureDefinition/peer-mentor-referral";
@@ -39,6 +44,7 @@ public final class MentorshipCodes {
     public static final String PROFILE_TEAM = BASE + "/StructureDefinition/peer-support-team";
     public static final String PROFILE_SESSION = BASE + "/StructureDefinition/peer-support-session";
     public static final String PROFILE_NOTE = BASE + "/StructureDefinition/peer-session-note";
+    public static final String PROFILE_ENGAGEMENT_ALERT = BASE + "/StructureDefinition/engagement-alert";
     public static final String PROFILE_GOAL = BASE + "/StructureDefinition/recovery-goal";
 
     private MentorshipCodes() {

@@ -131,19 +131,7 @@ public class SideBySideService {
 
     private Parameters summary(List<Encounter> sessions, java.util.Collection<Resource> timeline,
                                List<String> peerAssignments, List<ServiceRequest> requests, Instant now) {
-        Instant lastContact = null;
-        for (Resource r : timeline) {
-            Instant contact = null;
-            if (r instanceof Encounter e && SessionRules.isPeerSession(e) && e.getStatus() != Encounter.EncounterStatus.ENTEREDINERROR
-                    && e.getPeriod().hasEnd()) {
-                contact = e.getPeriod().getEnd().toInstant();
-            } else if (r instanceof Communication c && c.hasSent()) {
-                contact = c.getSent().toInstant();
-            }
-            if (contact != null && !contact.isAfter(now) && (lastContact == null || contact.isAfter(lastContact))) {
-                lastContact = contact;
-            }
-        }
+        Instant lastContact = PeerContacts.last(timeline, now).orElse(null);
         YearMonth month = YearMonth.from(now.atZone(ZoneOffset.UTC));
         int sessionsThisMonth = 0;
         int unitsThisMonth = 0;

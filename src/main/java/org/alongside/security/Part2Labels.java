@@ -9,12 +9,15 @@ import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * In Part 2 mode, labels every peer session (Encounter and note, HCPCS H0038) and every encouragement
  * (Communication in Alongside's message categories) as restricted substance use disorder information with
  * 42 CFR Part 2 as its basis, however it is written. A SUD counseling note is marked by its writer with
- * {@link #COUNSELING_NOTE}; it then needs a consent of its own to leave the program.
+ * {@link #COUNSELING_NOTE}; it then needs a consent of its own to leave the program. An engagement alert (a Task
+ * saying that a person has had no peer contact for a while) tells that the person is in the program and how their
+ * peer support goes, so it is labelled too. The "I'm worried" escalation Task and Flag are not yet (a known gap).
  */
 @ApplicationScoped
 public class Part2Labels implements WriteCheck {
@@ -27,6 +30,7 @@ public class Part2Labels implements WriteCheck {
     public static final String COUNSELING_NOTE = "sud-counseling-note";
     private static final String HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
     private static final String MESSAGE_CATEGORY = "http://alongside.health/fhir/CodeSystem/message-category";
+    private static final String ENGAGEMENT_ALERT = "http://alongside.health/fhir/CodeSystem/engagement-alert";
 
     @Inject
     Part2Config config;
@@ -57,6 +61,9 @@ public class Part2Labels implements WriteCheck {
         if (resource instanceof Communication) {
             return ((Communication) resource).getCategory().stream().anyMatch(c -> c.getCoding().stream()
                     .anyMatch(coding -> MESSAGE_CATEGORY.equals(coding.getSystem())));
+        }
+        if (resource instanceof Task task) {
+            return task.getCode().getCoding().stream().anyMatch(c -> ENGAGEMENT_ALERT.equals(c.getSystem()));
         }
         return false;
     }

@@ -117,7 +117,7 @@ class ConformanceResourcesTest {
     void structureDefinitionsAreDifferentialConstraintsOnBaseR4() {
         assertThat(resources.profiles()).extracting(sd -> sd.getIdElement().getIdPart()).containsExactlyInAnyOrder(
                 "peer-specialist-role", "peer-mentor-referral", "peer-mentor-task", "peer-support-team",
-                "peer-support-session", "peer-session-note", "encouragement-log", "recovery-goal",
+                "peer-support-session", "peer-session-note", "encouragement-log", "recovery-goal", "engagement-alert",
                 "session-cosignature");
         for (StructureDefinition sd : resources.structureDefinitions()) {
             assertThat(sd.hasSnapshot()).as(sd.getId() + " ships without a snapshot").isFalse();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -28,6 +29,7 @@ class ClinicianJourneyIT {
     private static final Scene scene = new Scene();
     private static Browser browser;
     private static String maria;
+    private static String lee;
     private static String plan;
     private static String jordanRole;
     private static String alexRole;
@@ -47,6 +49,11 @@ class ClinicianJourneyIT {
         scene.therapy(maria, plan, now.minus(6, ChronoUnit.DAYS), "CBT session with Dr. Chen");
         scene.session(maria, jordanRole, now.minus(4, ChronoUnit.DAYS), 35, "in-person", "Coffee and a walk");
         scene.escalate(maria, "PractitionerRole/" + jordanRole, "Gave away her guitar and said goodbye", "asap");
+        // Lee's mentor has not reached him in the twenty days since the assignment: an engagement alert
+        lee = scene.patient("lee", "Lee", "Nguyen");
+        String caseyRole = scene.peerRole(scene.practitioner("casey", "Casey Brooks"), null);
+        scene.assign(scene.plan(lee, "Sleep through the night", chen), caseyRole, chen, LocalDate.now(ZoneOffset.UTC).minusDays(20));
+        awaitAlerts();
         browser = Browser.desktop();
         browser.signIn("clinician", chen);
     }
@@ -60,20 +67,45 @@ class ClinicianJourneyIT {
         }
     }
 
+    private static final String NO_PEER_CONTACT = "http://alongside.health/fhir/CodeSystem/engagement-alert|no-peer-contact";
+
+    /**
+     * The alert job runs every 2 s on the test server: waits until Lee's alert is open and none of Maria's is (her
+     * mentorship is fourteen days old, so a run between its assignment and her session may have opened one that the
+     * next run closes), so the page shows the same thing whenever it loads.
+     */
+    private static void awaitAlerts() {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(40);
+        while (scene.count("Task?patient=Patient/" + lee + "&code=" + NO_PEER_CONTACT + "&status=requested") != 1
+                || scene.count("Task?patient=Patient/" + maria + "&code=" + NO_PEER_CONTACT + "&status=requested") != 0) {
+            assertThat(java.time.Instant.now()).as("engagement alerts settled in time").isBefore(deadline);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private List<ServiceRequest> assignments(String status) {
         return Scene.resources(scene.search("ServiceRequest?based-on=CarePlan/" + plan + "&status=" + status), ServiceRequest.class);
     }
 
     @Test
     @Order(0)
-    void aPeersWorryIsAtTheTopOfThePageUntilTheClinicianAcknowledgesIt() {
+    void aPeersWorryIsAtTheTopOfThePageUntilTheClinicianAcknowledgesItWithTheOpenEngagementAlertsBelow() {
+        assertThat(browser.text(By.cssSelector("#engagement-alerts [data-engagement-alert]")))
+                .contains("Lee Nguyen", "No peer contact for 14 days or more, since");
+        assertThat(browser.driver().findElements(By.cssSelector("#engagement-alerts [data-engagement-alert]"))).hasSize(1);
         String worry = browser.text(By.cssSelector("#worries [data-worry]"));
         assertThat(worry).contains("Maria Lopez", "Within the hour", "Gave away her guitar and said goodbye");
         browser.assertAccessible("open worries");
         browser.screens("clinician-worries");
         browser.click(By.cssSelector("#worries [data-acknowledge]"));
         browser.awaitText(By.cssSelector("#worries [data-notice]"), "Acknowledged");
-        assertThat(browser.driver().findElements(By.cssSelector("#worries [data-worry]"))).isEmpty();
+        // the notice shows before the list is read again
+        browser.waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#worries [data-worry]"), 0));
         org.hl7.fhir.r4.model.Task task = Scene.resources(scene.search("Task?patient=Patient/" + maria
                 + "&code=http://alongside.health/fhir/CodeSystem/crisis-support|peer-worried"), org.hl7.fhir.r4.model.Task.class).get(0);
         assertThat(task.getStatus()).isEqualTo(org.hl7.fhir.r4.model.Task.TaskStatus.ACCEPTED);
