@@ -95,11 +95,8 @@ public class CapabilityStatementCustomizer {
             if (type.equals("Patient")) {
                 resource.getOperation().stream().filter(o -> o.getName().equals("export"))
                         .forEach(o -> o.setDefinition(BulkExportOperations.PATIENT_EXPORT_DEFINITION));
-                // instance and type level are one operation of the base spec (HAPI may list one entry per method)
-                var everything = resource.getOperation().stream().filter(o -> o.getName().equals("everything"))
-                        .toList();
-                everything.stream().skip(1).forEach(resource.getOperation()::remove);
-                everything.stream().limit(1).forEach(o -> o.setDefinition(PatientEverythingOperation.DEFINITION));
+                resource.getOperation().stream().filter(o -> o.getName().equals("everything"))
+                        .forEach(o -> o.setDefinition(PatientEverythingOperation.DEFINITION));
             }
             resource.setVersioning(CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE);
             resource.setReadHistory(true);

@@ -27,29 +27,23 @@ public class PatientEverythingOperation {
         this.everything = everything;
     }
 
+    /** One operation at both levels (one binding, so the parameter checks of OperationParameters see it). */
     @Operation(name = "$everything", type = Patient.class, idempotent = true, canonicalUrl = DEFINITION)
-    public Bundle ofOne(@IdParam IdType patient,
-                        @OperationParam(name = "_since", max = 1) StringType since,
-                        @OperationParam(name = "_type") List<StringType> types,
-                        @OperationParam(name = "_count", max = 1) IntegerType count,
-                        @OperationParam(name = "_cursor", max = 1) StringType cursor,
-                        @OperationParam(name = "start", max = 1) StringType start,
-                        @OperationParam(name = "end", max = 1) StringType end, RequestDetails request) {
-        return everything.everything(patient.getIdPart(),
-                request(request, since, types, count, cursor, start, end));
+    public Bundle everything(@IdParam(optional = true) IdType patient,
+                             @OperationParam(name = "_since", max = 1) StringType since,
+                             @OperationParam(name = "_type") List<StringType> types,
+                             @OperationParam(name = "_count", max = 1) IntegerType count,
+                             @OperationParam(name = "_cursor", max = 1) StringType cursor,
+                             @OperationParam(name = "start", max = 1) StringType start,
+                             @OperationParam(name = "end", max = 1) StringType end, RequestDetails request) {
+        String id = patient == null || !patient.hasIdPart() ? null : patient.getIdPart();
+        return everything.everything(id, request(request, since, types, count, cursor, start, end));
     }
 
-    @Operation(name = "$everything", type = Patient.class, idempotent = true, canonicalUrl = DEFINITION)
-    public Bundle ofAll(@OperationParam(name = "_since", max = 1) StringType since,
-                        @OperationParam(name = "_type") List<StringType> types,
-                        @OperationParam(name = "_count", max = 1) IntegerType count,
-                        @OperationParam(name = "_cursor", max = 1) StringType cursor,
-                        @OperationParam(name = "start", max = 1) StringType start,
-                        @OperationParam(name = "end", max = 1) StringType end, RequestDetails request) {
-        return everything.everything(null, request(request, since, types, count, cursor, start, end));
-    }
-
-    /** The parameters as a GET carries them (POST bodies included), so the paging links are plain GETs. */
+    /**
+     * The parameters as a GET carries them (POST bodies included), so the paging links are plain GETs. Undeclared
+     * ones never get here: OperationParameters refuses them.
+     */
     private static SearchBundles.Request request(RequestDetails request, StringType since, List<StringType> types,
                                                  IntegerType count, StringType cursor, StringType start,
                                                  StringType end) {
@@ -62,8 +56,6 @@ public class PatientEverythingOperation {
         put(params, "_cursor", cursor);
         put(params, "start", start);
         put(params, "end", end);
-        // a GET's parameters the operation does not declare reach it too, to be refused rather than ignored
-        request.getParameters().forEach((name, values) -> params.putIfAbsent(name, List.of(values)));
         return new SearchBundles.Request("Patient", params, request.getFhirServerBase(), request.getRequestPath(),
                 false);
     }
