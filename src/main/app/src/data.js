@@ -1,5 +1,6 @@
 // The FHIR searches behind each page. Ids only in query strings, never names.
 import { search, get, SYS, REFERRAL, EXT, ref, idOf, isPeerRole, extValue, hasCoding, humanName } from "./fhir.js";
+import { parseMatches, languagesOf, livedExperienceOf } from "./matching.js";
 
 const ASSIGNMENT_CODE = `${SYS.snomed}|${REFERRAL}`;
 
@@ -193,14 +194,23 @@ export async function peerDirectory(client) {
   const roles = found.filter((r) => r.resourceType === "PractitionerRole" && isPeerRole(r) && r.active !== false);
   return Promise.all(roles.map(async (role) => {
     const counted = await get(client, `ServiceRequest?performer=${ref(role)}&status=active&code=${encodeURIComponent(ASSIGNMENT_CODE)}&_summary=count`);
+    const practitioner = practitioners.get(role.practitioner?.reference);
     return {
       ref: ref(role),
       role,
-      name: humanName(practitioners.get(role.practitioner?.reference)) || ref(role),
+      name: humanName(practitioner) || ref(role),
+      organization: role.organization?.reference || null,
+      languages: languagesOf(practitioner),
+      lived: livedExperienceOf(role),
       caseload: counted.total ?? 0,
       supervisor: extValue(role, EXT.supervisedBy)[0]?.valueReference?.reference || null,
     };
   }));
+}
+
+/** The peers $match-peer-mentor ranks for a care plan, best first, with its reasons (see matching.js). */
+export async function rankedPeers(client, planId) {
+  return parseMatches(await get(client, `CarePlan/${planId}/$match-peer-mentor?count=50`));
 }
 
 export { hasCoding };

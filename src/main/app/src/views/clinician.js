@@ -2,10 +2,11 @@
 // workflow ($assign-peer-mentor, $transfer-peer-mentor, $end-peer-mentorship) with a caseload picker.
 import { useEffect, useState, useCallback } from "preact/hooks";
 import { html, PageTitle, Notice, Loading, BackButton, useNav } from "../ui.js";
-import { t, codeLabel, formatDate, formatDateTime } from "../i18n.js";
+import { t, codeLabel, formatDate, formatDateTime, languageName } from "../i18n.js";
 import { config } from "../config.js";
 import { SYS, REFERRAL, get, post, search, ref, humanName, hasCoding, isPeerSession } from "../fhir.js";
-import { myRoles, peerDirectory, modalityOf, unitsOf, focusCodes } from "../data.js";
+import { myRoles, peerDirectory, rankedPeers, modalityOf, unitsOf, focusCodes } from "../data.js";
+import { findPlans, PLAN_SORTS, isAgainst, languageOfReason, assignmentDates } from "../matching.js";
 import { OpenWorries } from "./worries.js";
 import { EngagementAlerts } from "./engagement.js";
 
@@ -56,14 +57,34 @@ export function ClinicianApp({ client, identity }) {
     ${error && html`<p class="notice notice-error" role="alert">${error}</p>`}
     ${!plans && !error && html`<${Loading} />`}
     ${plans && plans.length === 0 && html`<p class="muted">${t("clinician.noPlans")}</p>`}
-    ${plans && plans.length > 0 && html`<ul class="cards plain">
-      ${plans.map(({ plan, patient }) => html`<li>
-        <button type="button" class="card" data-plan=${plan.id} onClick=${() => go({ page: "plan", id: plan.id })}>
-          <span class="card-title">${humanName(patient)}</span>
+    ${plans && plans.length > 0 && html`<${PlanList} plans=${plans} open=${(id) => go({ page: "plan", id })} />`}
+  </main>`;
+}
+
+/** The care plans, found by name or title and sorted as the clinician chooses (kept while the page is open). */
+function PlanList({ plans, open }) {
+  const [query, setQuery] = useState("");
+  const [sort, setSort] = useState("name");
+  const items = plans.map(({ plan, patient }) => ({ plan, patient, name: humanName(patient) }));
+  const shown = findPlans(items, query, sort);
+  return html`<div class="plan-tools row">
+      <div class="field"><label for="plan-search">${t("clinician.search")}</label>
+        <input id="plan-search" type="search" value=${query} placeholder=${t("clinician.searchHint")} autocomplete="off"
+          onInput=${(e) => setQuery(e.currentTarget.value)} /></div>
+      <div class="field"><label for="plan-sort">${t("clinician.sortBy")}</label>
+        <select id="plan-sort" value=${sort} onChange=${(e) => setSort(e.currentTarget.value)}>
+          ${PLAN_SORTS.map((s) => html`<option value=${s}>${t("clinician.sort." + s)}</option>`)}
+        </select></div>
+    </div>
+    <p class="muted small" id="plans-shown" aria-live="polite">${t("clinician.plansShown", { count: shown.length, total: items.length })}</p>
+    ${shown.length === 0 && html`<p class="muted">${t("clinician.noPlansFound", { query: query.trim() })}</p>`}
+    <ul class="cards plain">
+      ${shown.map(({ plan, name }) => html`<li>
+        <button type="button" class="card" data-plan=${plan.id} onClick=${() => open(plan.id)}>
+          <span class="card-title">${name}</span>
           <span class="card-line">${plan.title || t("clinician.untitledPlan")} · ${codeLabel("planStatus", plan.status)}</span>
         </button></li>`)}
-    </ul>`}
-  </main>`;
+    </ul>`;
 }
 
 function param(summary, name) {
@@ -86,7 +107,8 @@ function whenOf(r) {
     case "Encounter": return r.period?.start;
     case "Procedure": return r.performedPeriod?.start || r.performedDateTime;
     case "Communication": return r.sent;
-    case "ServiceRequest": case "Task": return r.authoredOn;
+    case "ServiceRequest": return r.occurrencePeriod?.start || r.authoredOn; // an assignment dates from its start
+    case "Task": return r.authoredOn;
     default: return r.meta?.lastUpdated;
   }
 }
@@ -98,6 +120,13 @@ function SideBySide({ client, identity, planId, onBack }) {
   const [notice, setNotice] = useState(null);
   const [action, setAction] = useState(null); // { kind: assign|transfer|end, from? }
   const [actionError, setActionError] = useState(null); // shown next to the form that caused it
+  const [ranking, setRanking] = useState(null); // $match-peer-mentor's answer for the open picker, or { failed }
+  const openPicker = (next) => {
+    setActionError(null);
+    setAction(next);
+    setRanking(null);
+    rankedPeers(client, planId).then(setRanking, () => setRanking({ failed: true }));
+  };
 
   const load = useCallback(async () => {
     try {
@@ -143,6 +172,7 @@ function SideBySide({ client, identity, planId, onBack }) {
   const { summary, plan, goals, timeline, patient } = data;
   const mentors = param(summary, "activePeerMentor").map((p) => p.valueReference?.reference);
   const sessionNotes = new Map(timeline.filter((r) => r.resourceType === "Procedure" && isPeerRecord(r)).map((p) => [p.encounter?.reference, p]));
+  const tasks = timeline.filter((r) => r.resourceType === "Task");
   const rows = timeline
     .filter((r) => !(r.resourceType === "Procedure" && isPeerRecord(r) && r.encounter)) // shown with its session
     .filter((r) => r.resourceType !== "Task")
@@ -181,18 +211,19 @@ function SideBySide({ client, identity, planId, onBack }) {
           ${mentors.map((m) => html`<li class="mentor" data-mentor=${m}>
             <span class="mentor-name">${peerName(m)}</span>
             <div class="row">
-              <button type="button" data-action="transfer" onClick=${() => { setActionError(null); setAction({ kind: "transfer", from: m }); }}>${t("clinician.transfer")}</button>
+              <button type="button" data-action="transfer" onClick=${() => openPicker({ kind: "transfer", from: m })}>${t("clinician.transfer")}</button>
               <button type="button" data-action="end" onClick=${() => { setActionError(null); setAction({ kind: "end", from: m }); }}>${t("clinician.end")}</button>
             </div></li>`)}
         </ul>
-        <button type="button" class="primary" id="assign" onClick=${() => { setActionError(null); setAction({ kind: "assign" }); }}>${t("clinician.assign")}</button>
+        <button type="button" class="primary" id="assign" onClick=${() => openPicker({ kind: "assign" })}>${t("clinician.assign")}</button>
         ${action && (action.kind === "end"
           ? html`<${EndForm} name=${peerName(action.from)} onCancel=${() => setAction(null)}
               onSubmit=${(reason, note) => run("$end-peer-mentorship", [
                 { name: "peer", valueReference: { reference: action.from } },
                 { name: "reason", valueCoding: { system: SYS.endReason, code: reason } }, assigner,
                 ...(note ? [{ name: "note", valueString: note }] : [])], t("clinician.ended"))} />`
-          : html`<${Picker} peers=${peers || []} exclude=${mentors} kind=${action.kind} from=${action.from && peerName(action.from)}
+          : html`<${Picker} peers=${peers || []} ranking=${ranking} exclude=${mentors} kind=${action.kind} from=${action.from && peerName(action.from)}
+              organization=${patient?.managingOrganization?.reference}
               onCancel=${() => setAction(null)}
               onSubmit=${(to, note) => action.kind === "assign"
                 ? run("$assign-peer-mentor", [{ name: "peer", valueReference: { reference: to } }, assigner,
@@ -211,9 +242,9 @@ function SideBySide({ client, identity, planId, onBack }) {
         <tbody>
           ${rows.length === 0 && html`<tr><td colspan="3" class="muted">${t("peer.nothingYet")}</td></tr>`}
           ${rows.map(({ r, peer, when }) => html`<tr data-kind=${peer ? "peer" : "therapy"} data-type=${r.resourceType}>
-            <td>${when ? formatDateTime(when) : "–"}</td>
-            <td>${peer ? "" : html`<${Describe} r=${r} peerName=${peerName} />`}</td>
-            <td>${peer ? html`<${Describe} r=${r} note=${sessionNotes.get(ref(r))} peerName=${peerName} />` : ""}</td>
+            <td data-label=${t("clinician.when")}>${when ? formatDateTime(when) : "–"}</td>
+            <td data-label=${t("clinician.therapy")}>${peer ? "" : html`<${Describe} r=${r} peerName=${peerName} />`}</td>
+            <td data-label=${t("clinician.peerSupport")}>${peer ? html`<${Describe} r=${r} note=${sessionNotes.get(ref(r))} tasks=${tasks} peerName=${peerName} />` : ""}</td>
           </tr>`)}
         </tbody>
       </table>
@@ -221,7 +252,7 @@ function SideBySide({ client, identity, planId, onBack }) {
   </main>`;
 }
 
-function Describe({ r, note, peerName }) {
+function Describe({ r, note, tasks = [], peerName }) {
   switch (r.resourceType) {
     case "Encounter": {
       if (!isPeerSession(r)) return html`${r.type?.[0]?.text || r.type?.[0]?.coding?.[0]?.display || t("clinician.encounter")}`;
@@ -235,7 +266,10 @@ function Describe({ r, note, peerName }) {
     }
     case "ServiceRequest":
       if (hasCoding([r.code], SYS.snomed, REFERRAL)) {
-        return html`<strong>${t("clinician.assignment")}</strong>: ${peerName(r.performer?.[0]?.reference)} (${codeLabel("requestStatus", r.status)})`;
+        const { start, end, endReason } = assignmentDates(r, tasks);
+        return html`<strong>${t("clinician.assignment")}</strong>: ${peerName(r.performer?.[0]?.reference)} (${codeLabel("requestStatus", r.status)})
+          ${start && html`<br /><span class="small" data-assignment-since>${t("clinician.assignmentSince", { date: formatDate(start) })}</span>`}
+          ${end && html`<br /><span class="small" data-assignment-ended>${t("clinician.assignmentEnded", { date: formatDate(end) })}${endReason ? ": " + codeLabel("endReason", endReason) : ""}</span>`}`;
       }
       return html`${r.code?.text || r.code?.coding?.[0]?.display || t("clinician.request")}`;
     case "Procedure":
@@ -245,12 +279,22 @@ function Describe({ r, note, peerName }) {
   }
 }
 
-function Picker({ peers, exclude, kind, from, onCancel, onSubmit }) {
-  const { caseloadLimit } = config();
+/**
+ * Choose a peer: ranked by $match-peer-mentor, best first, each with the reasons, languages, lived experience and a
+ * caseload count (never who the mentees are). Peers at the caseload limit are left out by the ranking and counted
+ * below it. Should the ranking fail, the peers of the person's organisation are listed by caseload instead.
+ */
+function Picker({ peers, ranking, exclude, kind, from, organization, onCancel, onSubmit }) {
+  const limit = ranking?.caseloadLimit ?? config().caseloadLimit;
   const [choice, setChoice] = useState("");
   const [note, setNote] = useState("");
   const [error, setError] = useState(null);
-  const options = peers.filter((p) => !exclude.includes(p.ref)).sort((a, b) => a.caseload - b.caseload);
+  const byRef = new Map(peers.map((p) => [p.ref, p]));
+  const ofOrganization = peers.filter((p) => !exclude.includes(p.ref) && (!organization || !p.organization || p.organization === organization));
+  const options = ranking && !ranking.failed
+    ? ranking.matches.filter((m) => !exclude.includes(m.ref)).map((m) => ({ ...byRef.get(m.ref), ...m, name: byRef.get(m.ref)?.name || m.ref }))
+    : ofOrganization.slice().sort((a, b) => a.caseload - b.caseload);
+  const full = ofOrganization.filter((p) => p.caseload >= limit && !options.some((o) => o.ref === p.ref)).length;
   return html`<form class="stack panel" id="picker" onSubmit=${(e) => {
       e.preventDefault();
       if (!choice) { setError(t("clinician.pickPeer")); return; }
@@ -258,18 +302,29 @@ function Picker({ peers, exclude, kind, from, onCancel, onSubmit }) {
     }}>
     <fieldset>
       <legend>${kind === "assign" ? t("clinician.pickAssign") : t("clinician.pickTransfer", { name: from })}</legend>
-      ${options.length === 0 && html`<p class="muted">${t("clinician.noPeers")}</p>`}
-      ${options.map((p) => {
-        const full = p.caseload >= caseloadLimit;
-        return html`<label class=${"pick" + (full ? " pick-full" : "")} data-peer=${p.ref}>
-          <input type="radio" name="peer" value=${p.ref} disabled=${full} checked=${choice === p.ref} onChange=${() => setChoice(p.ref)} />
+      ${!ranking && html`<${Loading} />`}
+      ${ranking && !ranking.failed && html`<p class="muted small" id="ranked-by">${t("clinician.rankedBy")}</p>`}
+      ${ranking?.failed && html`<p class="notice notice-info" id="ranking-unavailable">${t("clinician.rankingUnavailable")}</p>`}
+      ${ranking && options.length === 0 && html`<p class="muted">${t("clinician.noPeers")}</p>`}
+      ${ranking && options.map((p) => {
+        const isFull = p.caseload >= limit;
+        return html`<label class=${"pick" + (isFull ? " pick-full" : "")} data-peer=${p.ref} data-rank=${p.rank ?? ""}>
+          <input type="radio" name="peer" value=${p.ref} disabled=${isFull} checked=${choice === p.ref} onChange=${() => setChoice(p.ref)} />
           <span class="pick-name">${p.name}</span>
-          <span class="caseload" data-caseload=${p.caseload}>${t("clinician.caseload", { count: p.caseload, limit: caseloadLimit })}</span>
-          <meter min="0" max=${caseloadLimit} low=${Math.floor(caseloadLimit * 0.7)} high=${caseloadLimit - 1} optimum="0" value=${p.caseload}
-            aria-label=${t("clinician.caseload", { count: p.caseload, limit: caseloadLimit })}></meter>
-          ${full && html`<span class="badge badge-overdue">${t("clinician.full")}</span>`}
+          ${p.score != null && html`<span class="pick-score" data-score=${p.score}>${t("clinician.matchScore", { percent: Math.round(p.score * 100) })}</span>`}
+          ${p.reasons?.length > 0 && html`<ul class="reasons plain" aria-label=${t("clinician.reasons")}>
+            ${p.reasons.map((r) => html`<li class=${isAgainst(r) ? "reason reason-against" : "reason"} data-reason=${r.code}>
+              ${codeLabel("matchReason", r.code)}${languageOfReason(r) ? ": " + languageName(languageOfReason(r)) : ""}</li>`)}
+          </ul>`}
+          ${p.languages?.length > 0 && html`<span class="pick-facts" data-languages>${t("clinician.speaks", { languages: p.languages.map((l) => languageName(l)).join(", ") })}</span>`}
+          ${p.lived?.length > 0 && html`<span class="pick-facts" data-lived>${t("clinician.lived", { areas: p.lived.map((a) => codeLabel("lived", a)).join(", ") })}</span>`}
+          <span class="caseload" data-caseload=${p.caseload}>${t("clinician.caseload", { count: p.caseload, limit })}</span>
+          <meter min="0" max=${limit} low=${Math.floor(limit * 0.7)} high=${limit - 1} optimum="0" value=${p.caseload}
+            aria-label=${t("clinician.caseload", { count: p.caseload, limit })}></meter>
+          ${isFull && html`<span class="badge badge-overdue">${t("clinician.full")}</span>`}
         </label>`;
       })}
+      ${ranking && full > 0 && html`<p class="muted small" id="full-not-listed">${t("clinician.fullNotListed", { count: full })}</p>`}
     </fieldset>
     <div class="field"><label for="assign-note">${t("clinician.note")}</label>
       <input id="assign-note" value=${note} maxlength="500" onInput=${(e) => setNote(e.currentTarget.value)} /></div>

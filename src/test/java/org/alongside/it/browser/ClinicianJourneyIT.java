@@ -15,13 +15,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The clinician at a desktop: the care plan with therapy and peer support side by side, and the peer mentor
- * assigned, transferred and ended from a picker that shows each peer's caseload against the limit.
+ * The clinician at a desktop: care plans found by name and sorted, the care plan with therapy and peer support side
+ * by side, and the peer mentor assigned, transferred and ended from a picker that ranks the peers with the reasons
+ * ({@code $match-peer-mentor}), their languages, lived experience and caseload against the limit.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClinicianJourneyIT {
@@ -33,14 +35,17 @@ class ClinicianJourneyIT {
     private static String plan;
     private static String jordanRole;
     private static String alexRole;
+    private static String caseyRole;
 
     @BeforeAll
     static void setUp() {
         scene.organization();
         String chen = scene.practitioner("chen", "Dr. Chen");
         jordanRole = scene.peerRole(scene.practitioner("jordan", "Jordan Reyes"), null);
-        alexRole = scene.peerRole(scene.practitioner("alex", "Alex Kim"), null);
+        // Alex speaks Spanish and shares Maria's recovery from substance use: the ranking puts him first
+        alexRole = scene.peerRoleWithLivedExperience(scene.practitioner("alex", "Alex Kim", "es", "en"), "substance-use");
         maria = scene.patient("maria", "Maria", "Lopez");
+        scene.matchingWishes(maria, "Maria", "Lopez", "es", "substance-use");
         plan = scene.plan(maria, "Get back to part-time work by summer", chen);
         String other = scene.patient("sam", "Sam", "Ortiz");
         scene.assign(scene.plan(other, "Reconnect with family", chen), jordanRole, chen, LocalDate.now(ZoneOffset.UTC).minusDays(5));
@@ -51,7 +56,7 @@ class ClinicianJourneyIT {
         scene.escalate(maria, "PractitionerRole/" + jordanRole, "Gave away her guitar and said goodbye", "asap");
         // Lee's mentor has not reached him in the twenty days since the assignment: an engagement alert
         lee = scene.patient("lee", "Lee", "Nguyen");
-        String caseyRole = scene.peerRole(scene.practitioner("casey", "Casey Brooks"), null);
+        caseyRole = scene.peerRole(scene.practitioner("casey", "Casey Brooks"), null);
         scene.assign(scene.plan(lee, "Sleep through the night", chen), caseyRole, chen, LocalDate.now(ZoneOffset.UTC).minusDays(20));
         awaitAlerts();
         browser = Browser.desktop();
@@ -115,6 +120,33 @@ class ClinicianJourneyIT {
 
     @Test
     @Order(1)
+    void carePlansAreFoundByNameOrTitleAndSortedAsTheClinicianChooses() {
+        browser.await(By.cssSelector("[data-plan='" + plan + "']"));
+        assertThat(browser.text(By.id("plans-shown"))).isEqualTo("3 of 3 care plans");
+        findPlans("lee");
+        browser.awaitText(By.id("plans-shown"), "1 of 3 care plans");
+        assertThat(browser.text(By.cssSelector("[data-plan]"))).contains("Lee Nguyen", "Recovery plan");
+        findPlans("zz");
+        browser.awaitText(By.id("main"), "No care plan matches “zz”.");
+        findPlans("");
+        browser.awaitText(By.id("plans-shown"), "3 of 3 care plans");
+        new Select(browser.await(By.id("plan-sort"))).selectByValue("name");
+        assertThat(browser.driver().findElements(By.cssSelector("[data-plan] .card-title")))
+                .extracting(WebElement::getText).containsExactly("Lee Nguyen", "Maria Lopez", "Sam Ortiz");
+        browser.assertAccessible("care plans, found and sorted");
+    }
+
+    /** Types into the search field as a person does (select all, then type or delete), so every keystroke counts. */
+    private static void findPlans(String text) {
+        WebElement field = browser.await(By.id("plan-search"));
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        if (!text.isEmpty()) {
+            field.sendKeys(text);
+        }
+    }
+
+    @Test
+    @Order(2)
     void sideBySideShowsTherapyAndPeerSupportOnOneTimeline() {
         browser.click(By.cssSelector("[data-plan='" + plan + "']"));
         browser.awaitText(By.id("page-title"), "Maria Lopez");
@@ -136,11 +168,19 @@ class ClinicianJourneyIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void transferShowsCaseloadsAndMovesTheAssignment() {
         browser.click(By.cssSelector("[data-mentor='PractitionerRole/" + jordanRole + "'] [data-action=transfer]"));
         WebElement alex = browser.await(By.cssSelector("#picker [data-peer='PractitionerRole/" + alexRole + "']"));
-        assertThat(alex.getText()).contains("Alex Kim", "0 of 15 people");
+        // ranked by $match-peer-mentor: Alex first, for the reasons Maria's wishes give, then Casey
+        assertThat(alex.getAttribute("data-rank")).isEqualTo("1");
+        assertThat(alex.getText()).contains("Alex Kim", "0 of 15 people", "Shared lived experience",
+                "Speaks the preferred language: Spanish", "Speaks Spanish, English",
+                "Lived experience: Substance use recovery", "Room in the caseload");
+        assertThat(browser.driver().findElements(By.cssSelector("#picker [data-peer]")))
+                .extracting(peer -> peer.getAttribute("data-peer")).first().isEqualTo("PractitionerRole/" + alexRole);
+        assertThat(browser.text(By.cssSelector("#picker [data-peer='PractitionerRole/" + caseyRole + "']")))
+                .contains("Casey Brooks", "1 of 15 people", "No shared language");
         assertThat(browser.driver().findElements(By.cssSelector("#picker [data-peer='PractitionerRole/" + jordanRole + "']"))).isEmpty();
         browser.assertAccessible("transfer picker");
         browser.screens("clinician-picker");
@@ -155,7 +195,7 @@ class ClinicianJourneyIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void endWithAReasonThenAssignAgainFromThePicker() {
         browser.click(By.cssSelector("[data-mentor='PractitionerRole/" + alexRole + "'] [data-action=end]"));
         new Select(browser.await(By.id("end-reason"))).selectByValue("patient-request");
@@ -175,6 +215,28 @@ class ClinicianJourneyIT {
         browser.awaitText(By.id("mentors"), "Jordan Reyes");
         assertThat(assignments("active")).singleElement()
                 .satisfies(sr -> assertThat(sr.getPerformerFirstRep().getReference()).isEqualTo("PractitionerRole/" + jordanRole));
-        assertThat(browser.text(By.id("timeline"))).contains("Peer mentor assignment");
+        // assignments are dated by their start; the ended ones say when and why
+        String timeline = browser.text(By.id("timeline"));
+        assertThat(timeline).contains("Peer mentor assignment", "Since ");
+        assertThat(browser.driver().findElements(By.cssSelector("#timeline [data-assignment-ended]")))
+                .extracting(WebElement::getText).anySatisfy(ended -> assertThat(ended).startsWith("Ended ").endsWith(": The person asked"))
+                .anySatisfy(ended -> assertThat(ended).endsWith(": Transferred"));
+    }
+
+    @Test
+    @Order(5)
+    void onAPhoneTheTimelineKeepsItsColumnHeadingsOnEveryCell() {
+        browser.size(Browser.PHONE_WIDTH, Browser.PHONE_HEIGHT, true);
+        try {
+            WebElement cell = browser.await(By.cssSelector("#timeline tr[data-kind=peer] td:nth-child(3)"));
+            Object heading = browser.js("return getComputedStyle(arguments[0], '::before').content", cell);
+            assertThat(heading).isEqualTo("\"Peer support\"");
+            assertThat(browser.js("return getComputedStyle(arguments[0]).display",
+                    browser.await(By.cssSelector("#timeline tr[data-kind=peer] td:first-child")))).isEqualTo("block");
+            browser.assertAccessible("side by side on a phone");
+            browser.assertNoHorizontalScroll("side by side on a phone");
+        } finally {
+            browser.size(Browser.DESKTOP_WIDTH, Browser.DESKTOP_HEIGHT, false);
+        }
     }
 }

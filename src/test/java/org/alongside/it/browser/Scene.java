@@ -55,6 +55,45 @@ final class Scene {
         return id;
     }
 
+    /** The practitioner, speaking these languages (Practitioner.communication, BCP 47 codes, preferred first). */
+    String practitioner(String name, String display, String... languages) {
+        String id = id(name);
+        String spoken = java.util.Arrays.stream(languages)
+                .map(code -> "{\"coding\":[{\"system\":\"urn:ietf:bcp:47\",\"code\":\"" + code + "\"}]}")
+                .collect(java.util.stream.Collectors.joining(","));
+        put("Practitioner", id, """
+                {"resourceType":"Practitioner","id":"%s","name":[{"text":"%s"}],"communication":[%s]}"""
+                .formatted(id, display, spoken));
+        return id;
+    }
+
+    /**
+     * What the person brings to matching: the clinic as their organisation, their preferred language
+     * (Patient.communication) and the lived experience they asked for in a mentor (extension peer-mentor-preference).
+     */
+    void matchingWishes(String patientId, String given, String family, String language, String livedExperience) {
+        put("Patient", patientId, """
+                {"resourceType":"Patient","id":"%s","name":[{"family":"%s","given":["%s"]}],
+                 "managingOrganization":{"reference":"Organization/%s"},
+                 "communication":[{"language":{"coding":[{"system":"urn:ietf:bcp:47","code":"%s"}]},"preferred":true}],
+                 "extension":[{"url":"http://alongside.health/fhir/StructureDefinition/peer-mentor-preference",
+                   "valueCodeableConcept":{"coding":[{"system":"http://alongside.health/fhir/CodeSystem/lived-experience","code":"%s"}]}}]}"""
+                .formatted(patientId, family, given, id("clinic"), language, livedExperience));
+    }
+
+    /** A peer specialist role that shares a lived-experience area (extension lived-experience on the role). */
+    String peerRoleWithLivedExperience(String practitionerId, String livedExperience) {
+        String id = practitionerId + "-role";
+        put("PractitionerRole", id, """
+                {"resourceType":"PractitionerRole","id":"%s","active":true,
+                 "practitioner":{"reference":"Practitioner/%s"},"organization":{"reference":"Organization/%s"},
+                 "code":[{"coding":[{"system":"http://nucc.org/provider-taxonomy","code":"175T00000X","display":"Peer Specialist"}]}],
+                 "extension":[{"url":"http://alongside.health/fhir/StructureDefinition/lived-experience",
+                   "valueCodeableConcept":{"coding":[{"system":"http://alongside.health/fhir/CodeSystem/lived-experience","code":"%s"}]}}]}"""
+                .formatted(id, practitionerId, id("clinic"), livedExperience));
+        return id;
+    }
+
     /** The clinic, with its own crisis line (Organization.contact, purpose crisis-support#crisis-line). */
     void organization() {
         put("Organization", id("clinic"), """
