@@ -172,7 +172,11 @@ class CdsHooksIT {
         assertThat(service.getString("hook")).isEqualTo("patient-view");
         JsonObject prefetch = service.getJsonObject("prefetch");
         assertThat(prefetch.keySet()).containsExactlyInAnyOrder("peerAssignments", "peerSessions", "peerMessages",
-                "openEscalations");
+                "openEscalations", "firstRecoveryScore", "latestRecoveryScore", "engagementAlerts");
+        assertThat(prefetch.getString("engagementAlerts")).isEqualTo("Task?patient={{context.patientId}}&code="
+                + BASE + "/CodeSystem/engagement-alert|no-peer-contact&status=requested,received,accepted,in-progress");
+        assertThat(prefetch.getString("latestRecoveryScore")).contains("Observation?patient={{context.patientId}}",
+                BASE + "/CodeSystem/recovery-capital|barc-10-total", "_sort=-date", "_count=1");
         prefetch.values().forEach(template -> assertThat(((JsonString) template).getString())
                 .contains("patient={{context.patientId}}"));
         JsonObject referral = services.stream().map(s -> s.asJsonObject())
@@ -257,6 +261,68 @@ class CdsHooksIT {
         // the disclosure to the EHR is in the person's accounting of disclosures, under the EHR's client id
         String accounting = FhirServer.get("/Patient/" + scene.patient() + "/$accounting-of-disclosures").body();
         assertThat(accounting).contains(EHR_CLIENT);
+    }
+
+    /** Two BARC-10 assessments recorded by the peer (29, then 41) and an open engagement alert for the clinician. */
+    private static void outcomesAndAlert(Scene scene) {
+        Instant now = Instant.now();
+        RecoveryOutcomesIT.record(CLIENT, RecoveryOutcomesIT.barc10(scene.patient(), scene.peer(),
+                now.minus(60, ChronoUnit.DAYS), 3, 3, 3, 3, 3, 3, 2, 3, 3, 3));
+        RecoveryOutcomesIT.record(CLIENT, RecoveryOutcomesIT.barc10(scene.patient(), scene.peer(),
+                now.minus(1, ChronoUnit.DAYS), 5, 4, 4, 4, 4, 4, 4, 5, 4, 3));
+        String assignment = CLIENT.search().byUrl("ServiceRequest?subject=Patient/" + scene.patient())
+                .returnBundle(Bundle.class).execute().getEntryFirstRep().getResource().getIdElement().getIdPart();
+        org.hl7.fhir.r4.model.Task alert = new org.hl7.fhir.r4.model.Task()
+                .setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.REQUESTED)
+                .setIntent(org.hl7.fhir.r4.model.Task.TaskIntent.ORDER)
+                .setFocus(new Reference("ServiceRequest/" + assignment)).setFor(new Reference("Patient/" + scene.patient()))
+                .setAuthoredOn(new Date()).setOwner(new Reference(scene.clinician()));
+        alert.addIdentifier().setSystem(BASE + "/engagement-alert-key").setValue(UUID.randomUUID().toString());
+        alert.getCode().addCoding(new Coding(BASE + "/CodeSystem/engagement-alert", "no-peer-contact", null));
+        create(alert);
+    }
+
+    @Test
+    void theCardGivesTheLatestRecoveryScoreItsChangeAndTheOpenEngagementAlertOnlyUnderConsent() {
+        Scene scene = scene(true);
+        outcomesAndAlert(scene);
+        // Part 2 records: without the person's consent the EHR is told neither the scores nor the alert
+        JsonObject withoutConsent = cards(call(patientView(scene.patient(), null))).getJsonObject(0);
+        assertThat(withoutConsent.getString("summary")).doesNotContain("BARC-10").doesNotContain("engagement alert");
+        assertThat(withoutConsent.getString("detail")).contains("- Open engagement alerts: 0",
+                "- Recovery capital (BARC-10, 10 to 60): no score recorded");
+
+        HttpResponse<String> consent = FhirServer.send("POST", "/Consent", "application/fhir+json",
+                consent(scene.patient()));
+        assertThat(consent.statusCode()).as(consent.body()).isEqualTo(201);
+        JsonObject card = cards(call(patientView(scene.patient(), null))).getJsonObject(0);
+        assertThat(card.getString("summary")).endsWith("; engagement alert open; BARC-10 41 (+12)");
+        assertThat(card.getString("indicator")).isEqualTo("warning");
+        assertThat(card.getString("detail")).contains("- Open engagement alerts: 1",
+                "- Recovery capital (BARC-10, 10 to 60): 41 on ", "+12 since the first score, 29 on ");
+    }
+
+    @Test
+    void prefetchedScoresAndAlertsAreUsedAsTheEhrSentThem() {
+        String patient = "ehr-only-" + UUID.randomUUID();
+        String score = "{\"resourceType\":\"Observation\",\"id\":\"%s\",\"status\":\"final\",\"code\":{\"coding\":[{"
+                + "\"system\":\"" + BASE + "/CodeSystem/recovery-capital\",\"code\":\"barc-10-total\"}]},"
+                + "\"effectiveDateTime\":\"%s\",\"valueInteger\":%d}";
+        String alert = "{\"resourceType\":\"Task\",\"id\":\"t1\",\"status\":\"in-progress\",\"intent\":\"order\","
+                + "\"code\":{\"coding\":[{\"system\":\"" + BASE + "/CodeSystem/engagement-alert\","
+                + "\"code\":\"no-peer-contact\"}]}}";
+        String prefetch = "{\"firstRecoveryScore\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{"
+                + "\"resource\":" + String.format(score, "o1", "2026-01-05T10:00:00Z", 22) + "}]},"
+                + "\"latestRecoveryScore\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{"
+                + "\"resource\":" + String.format(score, "o2", "2026-06-05T10:00:00Z", 30) + "}]},"
+                + "\"engagementAlerts\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{"
+                + "\"resource\":" + alert + "}]}}";
+        JsonArray cards = cards(call(patientView(patient, prefetch)));
+        assertThat(cards).hasSize(1);
+        JsonObject card = cards.getJsonObject(0);
+        assertThat(card.getString("summary")).isEqualTo("engagement alert open; BARC-10 30 (+8)");
+        assertThat(card.getString("detail")).contains("- Recovery capital (BARC-10, 10 to 60): 30 on 2026-06-05, +8 "
+                + "since the first score, 22 on 2026-01-05", "- Open engagement alerts: 1");
     }
 
     private static String consent(String patient) {
