@@ -31,10 +31,10 @@ export function RecoveryChart({ pts, idPrefix = "recovery" }) {
     : t("recovery.desc", { count: tr.count, first: tr.first.score, firstDate: formatDate(tr.first.when),
       latest: tr.latest.score, latestDate: formatDate(tr.latest.when), change: signed(tr.change) });
   return html`<figure class="recovery-chart" id=${idPrefix + "-chart"}>
-    <svg viewBox=${`0 0 ${BOX.width} ${BOX.height}`} role="img" aria-labelledby=${`${idPrefix}-title ${idPrefix}-desc`}
+    <svg viewBox=${`0 0 ${BOX.width} ${BOX.height}`} role="img" aria-labelledby=${`${idPrefix}-chart-title ${idPrefix}-chart-desc`}
         width="100%" preserveAspectRatio="xMidYMid meet" focusable="false">
-      <title id=${idPrefix + "-title"}>${t("recovery.chartTitle")}</title>
-      <desc id=${idPrefix + "-desc"}>${desc}</desc>
+      <title id=${idPrefix + "-chart-title"}>${t("recovery.chartTitle")}</title>
+      <desc id=${idPrefix + "-chart-desc"}>${desc}</desc>
       ${GRID.map((g) => html`<g class="grid">
         <line x1=${BOX.left} x2=${BOX.width - BOX.right} y1=${y(g)} y2=${y(g)} stroke="#c8c8c8" stroke-width="1" />
         <text x=${BOX.left - 6} y=${y(g) + 4} text-anchor="end" font-size="11" fill="#333">${g}</text></g>`)}

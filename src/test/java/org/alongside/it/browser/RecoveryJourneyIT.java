@@ -112,7 +112,7 @@ class RecoveryJourneyIT {
         browser.awaitText(By.id("recovery-summary"), "Latest 41 (+12 since the first, 29)");
         assertThat(browser.driver().findElements(By.cssSelector("#recovery-chart circle"))).hasSize(2);
         assertThat(browser.await(By.cssSelector("#recovery-chart svg")).getAttribute("role")).isEqualTo("img");
-        assertThat(browser.driver().findElement(By.id("recovery-desc")).getAttribute("textContent"))
+        assertThat(browser.driver().findElement(By.id("recovery-chart-desc")).getAttribute("textContent"))
                 .contains("2 assessments", "First 29", "latest 41", "a change of +12");
         assertThat(browser.driver().findElements(By.cssSelector("#recovery-table tbody tr"))).hasSize(2);
         browser.assertAccessible("person with the recovery chart");
@@ -120,7 +120,7 @@ class RecoveryJourneyIT {
         new Select(browser.await(By.id("language"))).selectByValue("es");
         browser.awaitText(By.id("recovery-title"), "Capital de recuperación (BARC-10)");
         browser.awaitText(By.id("recovery-summary"), "Última 41 (+12 desde la primera, 29)");
-        assertThat(browser.driver().findElement(By.id("recovery-desc")).getAttribute("textContent"))
+        assertThat(browser.driver().findElement(By.id("recovery-chart-desc")).getAttribute("textContent"))
                 .contains("2 evaluaciones", "un cambio de +12");
         browser.assertAccessible("person with the recovery chart, in Spanish");
         new Select(browser.await(By.id("language"))).selectByValue("en");
