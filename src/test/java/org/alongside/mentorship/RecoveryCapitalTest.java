@@ -156,8 +156,11 @@ class RecoveryCapitalTest {
         assertThatThrownBy(() -> rules.check(response(4, 3)))
                 .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
                     OperationOutcome outcome = (OperationOutcome) e.getOperationOutcome();
-                    assertThat(outcome.getIssueFirstRep().getDetails().getCodingFirstRep().getCode())
-                            .isEqualTo("assessment-incomplete");
+                    assertThat(outcome.getIssue()).hasSize(8).allSatisfy(issue -> {
+                        assertThat(issue.getDetails().getCodingFirstRep().getCode()).isEqualTo("assessment-incomplete");
+                        assertThat(issue.getExpression()).extracting(e -> e.getValue())
+                                .containsExactly("QuestionnaireResponse.item");
+                    });
                 });
         // a response to another questionnaire is not this rule's business
         rules.check(response(9).setQuestionnaire("http://example.org/Questionnaire/other"));
