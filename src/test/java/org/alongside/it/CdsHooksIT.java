@@ -263,29 +263,43 @@ class CdsHooksIT {
         assertThat(accounting).contains(EHR_CLIENT);
     }
 
-    /** Two BARC-10 assessments recorded by the peer (29, then 41) and an open engagement alert for the clinician. */
-    private static void outcomesAndAlert(Scene scene) {
+    /**
+     * A mentorship that began 30 days ago without a peer contact since (the server's alert job opens its engagement
+     * alert), and two BARC-10 assessments recorded by the peer: 29, then 41.
+     */
+    private static Scene outcomesAndAlert() {
+        Scene scene = scene(false);
+        Parameters assign = new Parameters();
+        assign.addParameter().setName("peer").setValue(new Reference(scene.peer()));
+        assign.addParameter().setName("assigner").setValue(new Reference(scene.clinician()));
+        assign.addParameter().setName("start").setValue(new org.hl7.fhir.r4.model.DateType(
+                Date.from(Instant.now().minus(30, ChronoUnit.DAYS))));
+        CLIENT.operation().onInstance(new IdType(scene.plan())).named("$assign-peer-mentor").withParameters(assign)
+                .returnResourceType(Bundle.class).execute();
         Instant now = Instant.now();
         RecoveryOutcomesIT.record(CLIENT, RecoveryOutcomesIT.barc10(scene.patient(), scene.peer(),
-                now.minus(60, ChronoUnit.DAYS), 3, 3, 3, 3, 3, 3, 2, 3, 3, 3));
+                now.minus(20, ChronoUnit.DAYS), 3, 3, 3, 3, 3, 3, 2, 3, 3, 3));
         RecoveryOutcomesIT.record(CLIENT, RecoveryOutcomesIT.barc10(scene.patient(), scene.peer(),
                 now.minus(1, ChronoUnit.DAYS), 5, 4, 4, 4, 4, 4, 4, 5, 4, 3));
-        String assignment = CLIENT.search().byUrl("ServiceRequest?subject=Patient/" + scene.patient())
-                .returnBundle(Bundle.class).execute().getEntryFirstRep().getResource().getIdElement().getIdPart();
-        org.hl7.fhir.r4.model.Task alert = new org.hl7.fhir.r4.model.Task()
-                .setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.REQUESTED)
-                .setIntent(org.hl7.fhir.r4.model.Task.TaskIntent.ORDER)
-                .setFocus(new Reference("ServiceRequest/" + assignment)).setFor(new Reference("Patient/" + scene.patient()))
-                .setAuthoredOn(new Date()).setOwner(new Reference(scene.clinician()));
-        alert.addIdentifier().setSystem(BASE + "/engagement-alert-key").setValue(UUID.randomUUID().toString());
-        alert.getCode().addCoding(new Coding(BASE + "/CodeSystem/engagement-alert", "no-peer-contact", null));
-        create(alert);
+        // the job runs every few seconds on the test servers: wait (bounded) until it has opened the alert
+        String alerts = "Task?patient=Patient/" + scene.patient() + "&code=" + BASE
+                + "/CodeSystem/engagement-alert|no-peer-contact&status=requested";
+        Instant deadline = Instant.now().plus(3, ChronoUnit.MINUTES);
+        while (CLIENT.search().byUrl(alerts).returnBundle(Bundle.class).execute().getEntry().isEmpty()) {
+            assertThat(Instant.now()).as("the engagement alert job opened the alert").isBefore(deadline);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return scene;
     }
 
     @Test
     void theCardGivesTheLatestRecoveryScoreItsChangeAndTheOpenEngagementAlertOnlyUnderConsent() {
-        Scene scene = scene(true);
-        outcomesAndAlert(scene);
+        Scene scene = outcomesAndAlert();
         // Part 2 records: without the person's consent the EHR is told neither the scores nor the alert
         JsonObject withoutConsent = cards(call(patientView(scene.patient(), null))).getJsonObject(0);
         assertThat(withoutConsent.getString("summary")).doesNotContain("BARC-10").doesNotContain("engagement alert");
