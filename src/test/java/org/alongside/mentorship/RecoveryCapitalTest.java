@@ -158,7 +158,7 @@ class RecoveryCapitalTest {
                     OperationOutcome outcome = (OperationOutcome) e.getOperationOutcome();
                     assertThat(outcome.getIssue()).hasSize(8).allSatisfy(issue -> {
                         assertThat(issue.getDetails().getCodingFirstRep().getCode()).isEqualTo("assessment-incomplete");
-                        assertThat(issue.getExpression()).extracting(e -> e.getValue())
+                        assertThat(issue.getExpression()).extracting(expression -> expression.getValue())
                                 .containsExactly("QuestionnaireResponse.item");
                     });
                 });
