@@ -1,6 +1,7 @@
 // Records written on the device wait here, encrypted (vault.js), until the server has them. Every save goes
 // through the outbox, online or not: it is stored first, then sent. Sending is exactly-once by construction:
-// a session carries a clientKey ($record-peer-session stores a key once), a message a client-generated
+// a session carries a clientKey ($record-peer-session stores a key once), so does a BARC-10 (its response's
+// identifier, $record-recovery-capital), a message a client-generated
 // identifier sent as a conditional create (If-None-Exist), a goal update a note whose id is its key, sent with
 // If-Match (a 412 whose goal holds that note was this update, stored before). A retry after a lost answer therefore stores
 // nothing twice, and one Web Lock keeps two tabs from sending at the same time.
@@ -35,6 +36,12 @@ export async function queueMessage(owner, communication, summary) {
   changed();
 }
 
+/** Keeps a BARC-10 ($record-recovery-capital Parameters, the response's identifier being the key) to send. */
+export async function queueAssessment(owner, parameters, clientKey, summary) {
+  await vault.put(`${KIND}:${clientKey}`, KIND, owner, { type: "assessment", clientKey, body: parameters, summary, queuedAt: new Date().toISOString() });
+  changed();
+}
+
 /** Keeps a goal update (a JSON Patch of `goal` at `version`, whose note's id is `clientKey`) to send. */
 export async function queueGoalUpdate(owner, { goal, version, operations, clientKey }, summary) {
   await vault.put(`${KIND}:${clientKey}`, KIND, owner, { type: "goal", clientKey, body: { goal, version, operations }, summary, queuedAt: new Date().toISOString() });
@@ -57,6 +64,9 @@ async function send(client, item) {
   }
   if (item.type === "goal") {
     return sendGoalUpdate(client, item);
+  }
+  if (item.type === "assessment") {
+    return post(client, "QuestionnaireResponse/$record-recovery-capital", item.body);
   }
   return post(client, "Communication", item.body, {
     "If-None-Exist": `identifier=${encodeURIComponent(`${SYS.messageKey}|${item.clientKey}`)}`,

@@ -2,6 +2,8 @@
 // workflow ($assign-peer-mentor, $transfer-peer-mentor, $end-peer-mentorship) with a caseload picker.
 import { useEffect, useState, useCallback } from "preact/hooks";
 import { html, PageTitle, Notice, Loading, BackButton, useNav } from "../ui.js";
+import { RecoveryChart } from "./recovery.js";
+import { points, signed } from "../recovery.js";
 import { t, codeLabel, formatDate, formatDateTime, languageName } from "../i18n.js";
 import { config } from "../config.js";
 import { SYS, REFERRAL, get, post, search, ref, humanName, hasCoding, isPeerSession } from "../fhir.js";
@@ -175,7 +177,7 @@ function SideBySide({ client, identity, planId, onBack }) {
   const tasks = timeline.filter((r) => r.resourceType === "Task");
   const rows = timeline
     .filter((r) => !(r.resourceType === "Procedure" && isPeerRecord(r) && r.encounter)) // shown with its session
-    .filter((r) => r.resourceType !== "Task")
+    .filter((r) => r.resourceType !== "Task" && r.resourceType !== "Observation") // scores: in the chart above
     .map((r) => ({ r, peer: isPeerRecord(r), when: whenOf(r) }))
     .sort((a, b) => new Date(b.when || 0) - new Date(a.when || 0));
   const figure = (name) => param(summary, name)[0];
@@ -196,7 +198,13 @@ function SideBySide({ client, identity, planId, onBack }) {
         <div><dt>${t("clinician.sessionsThisMonth")}</dt><dd data-figure="sessionsThisMonth">${figure("sessionsThisMonth")?.valueInteger ?? 0}</dd></div>
         <div><dt>${t("clinician.unitsThisMonth")}</dt><dd data-figure="unitsThisMonth">${figure("unitsThisMonth")?.valueInteger ?? 0}</dd></div>
         <div><dt>${t("clinician.sessionsTotal")}</dt><dd data-figure="sessionsTotal">${figure("sessionsTotal")?.valueInteger ?? 0}</dd></div>
+        ${figure("recoveryScoreLatest") && html`<div><dt>${t("clinician.recoveryScore")}</dt><dd data-figure="recoveryScoreLatest">${figure("recoveryScoreLatest").valueInteger}
+          ${figure("recoveryScoreCount")?.valueInteger > 1 && html` (${signed(figure("recoveryScoreChange").valueInteger)})`}</dd></div>`}
       </dl>
+    </section>
+    <section aria-labelledby="recovery-title" id="recovery">
+      <h2 id="recovery-title">${t("recovery.title")}</h2>
+      <${RecoveryChart} pts=${points(timeline)} />
     </section>
     <div class="columns">
       <section aria-labelledby="goals-title">

@@ -13,6 +13,7 @@ import {
   modalityOf, unitsOf, focusCodes, crisisLines, escalationsOf, isOpenEscalation, safetyPlanOf, reachOf, textingNumber,
 } from "../data.js";
 import { CrisisLines, WorriedForm } from "./crisis.js";
+import { RecoveryForm, RecoverySection } from "./recovery.js";
 
 export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
   "creative-outlets", "practical-advice", "celebrating-progress", "housing-employment", "wellness-self-care",
@@ -83,6 +84,8 @@ export function PeerApp({ client, identity, online }) {
     page = html`<${SessionForm} key=${"s" + person.id} ctx=${ctx} person=${person} />`;
   } else if (view.page === "worried" && person) {
     page = html`<${WorriedForm} key=${"w" + person.id} ctx=${ctx} person=${person} />`;
+  } else if (view.page === "recovery" && person) {
+    page = html`<${RecoveryForm} key=${"r" + person.id} ctx=${ctx} person=${person} submitQueued=${submitQueued} keptNotice=${keptNotice} />`;
   } else if (view.page === "message" && person) {
     page = html`<${MessageForm} key=${"m" + person.id} ctx=${ctx} person=${person} />`;
   } else {
@@ -110,7 +113,7 @@ function useNotice(view) {
   return [notice, say];
 }
 
-const OUTBOX_LABELS = { session: "outbox.session", message: "outbox.message", goal: "outbox.goal" };
+const OUTBOX_LABELS = { session: "outbox.session", message: "outbox.message", goal: "outbox.goal", assessment: "outbox.assessment" };
 
 function PendingPanel({ ctx, onlyFor }) {
   const items = ctx.pending.filter((p) => !onlyFor || (p.summary?.patients || []).includes(onlyFor));
@@ -184,6 +187,7 @@ function PersonPage({ ctx, person }) {
     ${!detail && !error && html`<${Loading} />`}
     ${detail && html`
       <${Goals} ctx=${ctx} person=${person} goals=${detail.goals} onSaved=${load} />
+      <${RecoverySection} ctx=${ctx} person=${person} />
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">${t("peer.recent")}</h2>
         ${detail.timeline.length === 0 && html`<p class="muted">${t("peer.nothingYet")}</p>`}

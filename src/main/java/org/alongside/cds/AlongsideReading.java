@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.alongside.interaction.InteractionPipeline;
 import org.alongside.mentorship.MentorshipCodes;
+import org.alongside.mentorship.RecoveryCapital;
 import org.alongside.mentorship.SideBySideService;
 import org.alongside.search.SearchRequestParser;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -16,11 +17,13 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * Reads the facts from Alongside's own records when the EHR did not prefetch them: through the
@@ -70,6 +73,20 @@ public class AlongsideReading {
         // R4 has no status or code search parameter on Flag: the person's flags, then the open escalations among them
         return (int) search("Flag", Map.of("patient", "Patient/" + patientId)).stream().map(Flag.class::cast)
                 .filter(PrefetchReading::isOpenEscalation).count();
+    }
+
+    /** The person's recovery capital scores the caller may read, first and latest. */
+    Optional<RecoveryCapital.Trend> recovery(String patientId) {
+        return RecoveryCapital.trend(search("Observation", Map.of("patient", "Patient/" + patientId, "code",
+                RecoveryCapital.CODE_SYSTEM + "|" + RecoveryCapital.TOTAL, "_count", "1000")).stream()
+                .map(Observation.class::cast).toList());
+    }
+
+    /** Open engagement alerts about the person that the caller may read. */
+    int openAlerts(String patientId) {
+        return (int) search("Task", Map.of("patient", "Patient/" + patientId, "code", MentorshipCodes.ENGAGEMENT_ALERT
+                + "|" + MentorshipCodes.NO_PEER_CONTACT, "status", CdsServiceCatalog.OPEN_ALERT_STATUSES)).stream()
+                .map(Task.class::cast).filter(PrefetchReading::isOpenAlert).count();
     }
 
     private List<IBaseResource> search(String type, Map<String, String> parameters) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.alongside.mentorship.MentorshipCodes;
+import org.alongside.mentorship.RecoveryCapital;
 
 /**
  * The services Alongside offers and the discovery document that lists them ({@code GET /cds-services}), each with the
@@ -25,11 +26,16 @@ public final class CdsServiceCatalog {
     static final String PEER_MESSAGES = "peerMessages";
     static final String OPEN_ESCALATIONS = "openEscalations";
     static final String CONDITIONS = "conditions";
+    static final String FIRST_RECOVERY_SCORE = "firstRecoveryScore";
+    static final String LATEST_RECOVERY_SCORE = "latestRecoveryScore";
+    static final String ENGAGEMENT_ALERTS = "engagementAlerts";
+    /** The statuses of an engagement alert nobody has closed yet. */
+    static final String OPEN_ALERT_STATUSES = "requested,received,accepted,in-progress";
 
     public static final Service PEER_SUPPORT = new Service("alongside-peer-support", "patient-view",
             "Peer support in Alongside",
-            "The person's peer mentor, last and next peer contact, and open escalations, with a link to the peer "
-                    + "support and therapy side-by-side view.",
+            "The person's peer mentor, last and next peer contact, open escalations and engagement alerts, and "
+                    + "the latest recovery capital score, with a link to the peer support and therapy side-by-side view.",
             patientViewPrefetch());
 
     public static final Service PEER_REFERRAL = new Service("alongside-peer-referral", "encounter-discharge",
@@ -63,6 +69,12 @@ public final class CdsServiceCatalog {
                 + MentorshipCodes.MESSAGE_CATEGORY + "|&_sort=-sent&_count=1");
         // R4 Flag has no status or code search parameter: the person's flags, the open escalations picked out here
         prefetch.put(OPEN_ESCALATIONS, "Flag?patient={{context.patientId}}");
+        String scores = "Observation?patient={{context.patientId}}&code=" + RecoveryCapital.CODE_SYSTEM + "|"
+                + RecoveryCapital.TOTAL + "&status=final,amended,corrected&_sort=";
+        prefetch.put(FIRST_RECOVERY_SCORE, scores + "date&_count=1");
+        prefetch.put(LATEST_RECOVERY_SCORE, scores + "-date&_count=1");
+        prefetch.put(ENGAGEMENT_ALERTS, "Task?patient={{context.patientId}}&code=" + MentorshipCodes.ENGAGEMENT_ALERT
+                + "|" + MentorshipCodes.NO_PEER_CONTACT + "&status=" + OPEN_ALERT_STATUSES);
         return prefetch;
     }
 

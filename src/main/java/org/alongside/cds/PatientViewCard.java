@@ -13,8 +13,9 @@ import java.util.UUID;
 
 /**
  * The patient-view card, from the facts alone (pure): who the peer mentor is, the last contact and the days since,
- * when the next contact is due (last contact plus the overdue threshold), the open escalations, and a SMART link to
- * the side-by-side view. No card when the person has no peer mentor and no open escalation.
+ * when the next contact is due (last contact plus the overdue threshold), the open escalations and engagement alerts,
+ * the latest recovery capital score (BARC-10) and its change since the first, and a SMART link to the side-by-side
+ * view. No card when there is nothing to say: no peer mentor, no open escalation or alert, no score.
  */
 public final class PatientViewCard {
 
@@ -28,7 +29,8 @@ public final class PatientViewCard {
      * @param launchUrl the SMART app's launch URL (the EHR launches it with its own iss and launch parameters)
      */
     public static Optional<JsonObject> build(PeerSupportFacts facts, Instant now, int overdueDays, String launchUrl) {
-        if (!facts.hasMentor() && facts.openEscalations() == 0) {
+        if (!facts.hasMentor() && facts.openEscalations() == 0 && facts.openAlerts() == 0
+                && facts.recovery().isEmpty()) {
             return Optional.empty();
         }
         Optional<Long> daysSince = facts.lastContact().map(last -> ChronoUnit.DAYS.between(last, now));
@@ -38,7 +40,7 @@ public final class PatientViewCard {
         JsonObjectBuilder card = Json.createObjectBuilder()
                 .add("uuid", UUID.randomUUID().toString())
                 .add("summary", summary(facts, daysSince, due, overdue, now))
-                .add("indicator", facts.openEscalations() > 0 || overdue ? "warning" : "info")
+                .add("indicator", facts.openEscalations() > 0 || facts.openAlerts() > 0 || overdue ? "warning" : "info")
                 .add("detail", detail(facts, daysSince, due))
                 .add("source", Json.createObjectBuilder().add("label", SOURCE));
         facts.carePlanId().ifPresent(plan -> card.add("links", Json.createArrayBuilder().add(Json.createObjectBuilder()
@@ -67,6 +69,12 @@ public final class PatientViewCard {
             text.append(text.isEmpty() ? "" : "; ").append(facts.openEscalations())
                     .append(facts.openEscalations() == 1 ? " open escalation" : " open escalations");
         }
+        if (facts.openAlerts() > 0) {
+            text.append(text.isEmpty() ? "" : "; ").append(facts.openAlerts() == 1 ? "engagement alert open"
+                    : facts.openAlerts() + " engagement alerts open");
+        }
+        facts.recovery().ifPresent(trend -> text.append(text.isEmpty() ? "" : "; ").append("BARC-10 ")
+                .append(trend.latest().score()).append(trend.count() > 1 ? " (" + signed(trend.change()) + ")" : ""));
         return shorten(text.toString());
     }
 
@@ -77,12 +85,21 @@ public final class PatientViewCard {
                 .map(last -> day(last) + " (" + ago(daysSince.get()) + ")").orElse("none recorded")).append('\n');
         due.ifPresent(d -> md.append("- Next contact due: ").append(d).append('\n'));
         md.append("- Open escalations: ").append(facts.openEscalations()).append('\n');
+        md.append("- Open engagement alerts: ").append(facts.openAlerts()).append('\n');
+        md.append("- Recovery capital (BARC-10, 10 to 60): ").append(facts.recovery().map(trend -> trend.latest().score()
+                + " on " + day(trend.latest().when().toInstant()) + (trend.count() > 1 ? ", " + signed(trend.change())
+                + " since the first score, " + trend.first().score() + " on " + day(trend.first().when().toInstant())
+                : "")).orElse("no score recorded")).append('\n');
         return md.toString();
     }
 
     /** CDS Hooks asks for a summary under 140 characters; a long mentor name is cut, never the limit broken. */
     static String shorten(String summary) {
         return summary.length() < MAX_SUMMARY ? summary : summary.substring(0, MAX_SUMMARY - 2) + "…";
+    }
+
+    private static String signed(int change) {
+        return change > 0 ? "+" + change : String.valueOf(change);
     }
 
     private static String ago(long days) {

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.alongside.mentorship.EscalationService;
 import org.alongside.mentorship.MatchingService;
 import org.alongside.mentorship.MentorshipCodes;
+import org.alongside.mentorship.RecoveryCapital;
 import org.alongside.mentorship.SessionRules;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Communication;
@@ -21,11 +22,13 @@ import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * Reads the facts from the search Bundles the EHR prefetched with the discovery document's templates (pure: no
@@ -63,6 +66,31 @@ final class PrefetchReading {
     int openEscalations(String key, JsonObject bundle) {
         return (int) resources(bundle(key, bundle)).filter(Flag.class::isInstance).map(Flag.class::cast)
                 .filter(PrefetchReading::isOpenEscalation).count();
+    }
+
+    /**
+     * The first and latest recovery capital scores, from the two prefetched searches (each the one score at its end of
+     * the person's history); the change is counted only when they are two different scores.
+     */
+    Optional<RecoveryCapital.Trend> recovery(String firstKey, JsonObject first, String latestKey, JsonObject latest) {
+        List<Observation> scores = new java.util.ArrayList<>();
+        resources(bundle(firstKey, first)).filter(Observation.class::isInstance).map(Observation.class::cast)
+                .forEach(scores::add);
+        resources(bundle(latestKey, latest)).filter(Observation.class::isInstance).map(Observation.class::cast)
+                .filter(o -> scores.stream().noneMatch(s -> refOf(s).equals(refOf(o)))).forEach(scores::add);
+        return RecoveryCapital.trend(scores);
+    }
+
+    int openAlerts(String key, JsonObject bundle) {
+        return (int) resources(bundle(key, bundle)).filter(Task.class::isInstance).map(Task.class::cast)
+                .filter(PrefetchReading::isOpenAlert).count();
+    }
+
+    /** An engagement alert (no peer contact for too long) that is still open. */
+    static boolean isOpenAlert(Task task) {
+        return task.getCode().hasCoding(MentorshipCodes.ENGAGEMENT_ALERT, MentorshipCodes.NO_PEER_CONTACT)
+                && task.getStatus() != null
+                && List.of(CdsServiceCatalog.OPEN_ALERT_STATUSES.split(",")).contains(task.getStatus().toCode());
     }
 
     /** An "I'm worried" flag that nobody has closed yet. */

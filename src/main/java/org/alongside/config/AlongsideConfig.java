@@ -18,7 +18,7 @@ public class AlongsideConfig {
     @Inject
     @ConfigProperty(name = "alongside.fhir.resource-types", defaultValue = "Patient,Practitioner,PractitionerRole,"
             + "Organization,CareTeam,CarePlan,Goal,ServiceRequest,Task,Encounter,Procedure,Communication,Consent,"
-            + "Provenance,Flag,Subscription")
+            + "Provenance,Flag,Subscription,QuestionnaireResponse,Observation")
     List<String> resourceTypes;
 
     @Inject

@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.ValueSet;
@@ -43,7 +44,7 @@ public final class ConformanceResources {
     public static final String INDEX_FILE = "index.json";
     /** Folders whose files are conformance resources (everything else, e.g. examples, is not loaded). */
     public static final List<String> RESOURCE_FOLDERS =
-            List.of("StructureDefinition", "CodeSystem", "ValueSet", "SearchParameter");
+            List.of("StructureDefinition", "CodeSystem", "ValueSet", "SearchParameter", "Questionnaire");
     /** URL of the extension that carries a profile's "applies when" FHIRPath expression. */
     public static final String APPLIES_WHEN_URL = CANONICAL_BASE + "/StructureDefinition/applies-when";
 
@@ -175,6 +176,11 @@ public final class ConformanceResources {
 
     public List<SearchParameter> searchParameters() {
         return ofType(SearchParameter.class);
+    }
+
+    /** Instruments the peer fills in with the person (BARC-10). */
+    public List<Questionnaire> questionnaires() {
+        return ofType(Questionnaire.class);
     }
 
     /** The resource with this type (e.g. "StructureDefinition") and id (e.g. "peer-support-session"). */

@@ -16,6 +16,7 @@ import org.alongside.config.AlongsideConfig;
 import org.alongside.mentorship.AssignmentService;
 import org.alongside.mentorship.SessionService;
 import org.alongside.mentorship.EscalationService;
+import org.alongside.mentorship.RecoveryCapitalService;
 import org.alongside.mentorship.MatchingService;
 import org.alongside.mentorship.SideBySideService;
 import org.alongside.search.SearchParamRegistry;
@@ -81,6 +82,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     transient EscalationService escalationService;
 
     @Inject
+    transient RecoveryCapitalService recoveryCapitalService;
+
+    @Inject
     transient BundleProcessor bundleProcessor;
 
     @Inject
@@ -119,6 +123,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         registerProvider(new SystemProvider(searchBundles, bundleProcessor));
         registerProvider(new MentorshipOperations(assignmentService, sessionService, sideBySideService,
                 matchingService, escalationService));
+        registerProvider(new RecoveryOutcomeOperations(recoveryCapitalService));
         registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
         registerProvider(new PatientEverythingOperation(patientEverything));
         registerProvider(new TerminologyOperations(terminology, conformance));

@@ -30,6 +30,7 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
@@ -40,7 +41,7 @@ import org.hl7.fhir.r4.model.Task;
 /**
  * The clinician's view of one care plan: therapy and peer support on one timeline. Answers a Bundle
  * (collection) whose first entry is a Parameters summary (last contact, days since, sessions and units this
- * month, current peer mentors), then the CarePlan and its goals, then every clinical and peer-support record
+ * month, current peer mentors, the first and latest recovery capital scores and the change between them), then the CarePlan and its goals, then every clinical and peer-support record
  * in time order.
  */
 @ApplicationScoped
@@ -126,6 +127,9 @@ public class SideBySideService {
         // encouragement and advice sent to the person, whether or not the sender linked it to the assignment
         queries.all("Communication", Communication.class, "subject", plan.getSubject().getReference(),
                 "category", MentorshipCodes.MESSAGE_CATEGORY + "|").forEach(c -> add(timeline, c));
+        // the person's recovery capital scores (BARC-10), the outcome the plan works towards
+        queries.all("Observation", Observation.class, "subject", plan.getSubject().getReference(),
+                "code", RecoveryCapital.CODE_SYSTEM + "|" + RecoveryCapital.TOTAL).forEach(o -> add(timeline, o));
         return new Gathered(goals, new ArrayList<>(timeline.values()), sessionRefs);
     }
 
@@ -157,6 +161,16 @@ public class SideBySideService {
         summary.addParameter("sessionsThisMonth", sessionsThisMonth);
         summary.addParameter("unitsThisMonth", unitsThisMonth);
         summary.addParameter("sessionsTotal", (int) sessions.stream().filter(SessionRules::isPeerSession).count());
+        List<Observation> scores = timeline.stream().filter(Observation.class::isInstance).map(Observation.class::cast)
+                .toList();
+        RecoveryCapital.trend(scores).ifPresent(trend -> {
+            summary.addParameter("recoveryScoreFirst", trend.first().score());
+            summary.addParameter().setName("recoveryScoreFirstDate").setValue(new DateTimeType(trend.first().when()));
+            summary.addParameter("recoveryScoreLatest", trend.latest().score());
+            summary.addParameter().setName("recoveryScoreLatestDate").setValue(new DateTimeType(trend.latest().when()));
+            summary.addParameter("recoveryScoreChange", trend.change());
+            summary.addParameter("recoveryScoreCount", trend.count());
+        });
         for (ServiceRequest request : requests) {
             if (peerAssignments.contains(ref(request)) && request.getStatus() == ServiceRequest.ServiceRequestStatus.ACTIVE) {
                 summary.addParameter().setName("activePeerMentor").setValue(request.getPerformerFirstRep().copy());
@@ -187,6 +201,9 @@ public class SideBySideService {
         }
         if (r instanceof Task t) {
             return t.getAuthoredOn();
+        }
+        if (r instanceof Observation o && o.hasEffectiveDateTimeType()) {
+            return o.getEffectiveDateTimeType().getValue();
         }
         return r.getMeta().getLastUpdated();
     }

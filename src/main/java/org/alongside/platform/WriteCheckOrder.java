@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import org.alongside.conformance.ProfileValidation;
 import org.alongside.interaction.WriteCheck;
+import org.alongside.mentorship.RecoveryCapitalRules;
 import org.alongside.mentorship.SessionRules;
 import org.alongside.security.ConsentAuthorship;
 import org.alongside.security.Part2Labels;
@@ -14,7 +15,7 @@ import org.alongside.sync.subscription.SubscriptionRules;
 /**
  * The order of the write checks, declared once: who may write a program instrument at all (a Subscription), rules
  * that complete or refuse a resource of their own type
- * (sessions get their billing units, subscriptions their status, consents their recorder), then the Part 2 labels
+ * (sessions get their billing units, BARC-10 responses must be complete, subscriptions their status, consents their recorder), then the Part 2 labels
  * over what those rules made, then profile validation of exactly what will be stored.
  */
 @ApplicationScoped
@@ -25,6 +26,9 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Inject
     SubscriptionRules subscriptions;
+
+    @Inject
+    RecoveryCapitalRules recoveryCapital;
 
     @Inject
     ConsentAuthorship consents;
@@ -40,6 +44,6 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Override
     public List<WriteCheck> checks() {
-        return List.of(part2Subscriptions, sessions, subscriptions, consents, part2Labels, validation);
+        return List.of(part2Subscriptions, sessions, recoveryCapital, subscriptions, consents, part2Labels, validation);
     }
 }

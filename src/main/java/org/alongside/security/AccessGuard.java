@@ -26,7 +26,9 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 
@@ -255,6 +257,10 @@ public class AccessGuard {
             add(authors, task.getRequester());
         } else if (resource instanceof Flag flag) {
             add(authors, flag.getAuthor());
+        } else if (resource instanceof QuestionnaireResponse response) {
+            add(authors, response.getAuthor());
+        } else if (resource instanceof Observation observation) {
+            observation.getPerformer().forEach(p -> add(authors, p));
         }
         return authors;
     }

@@ -26,9 +26,11 @@ public final class AccessRules {
     /**
      * Records a peer specialist writes and may edit when they are the author. Task and Flag: an "I'm worried"
      * escalation, which the peer requests (Task.requester, Flag.author) and the clinician acknowledges.
+     * QuestionnaireResponse and Observation: a recovery capital assessment (BARC-10) the peer fills in with the person
+     * (author) and its score (performer).
      */
     public static final Set<String> PEER_LOGS = Set.of("Encounter", "Procedure", "Communication", "Goal", "Task",
-            "Flag");
+            "Flag", "QuestionnaireResponse", "Observation");
 
     private static final Set<Interaction> READS = EnumSet.of(Interaction.READ, Interaction.SEARCH);
     private static final Set<Interaction> ALL = EnumSet.allOf(Interaction.class);
@@ -49,6 +51,7 @@ public final class AccessRules {
             case "ValueSet":
             case "SearchParameter":
             case "OperationDefinition":
+            case "Questionnaire": // the published instruments (BARC-10), not anyone's answers
                 return Kind.CONFORMANCE;
             case "Subscription":
                 return Kind.INTEGRATION;

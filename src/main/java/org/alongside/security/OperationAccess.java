@@ -93,6 +93,11 @@ public class OperationAccess {
             case "$record-peer-session":
                 guard.requireInteraction(access, "Encounter", Interaction.CREATE);
                 break;
+            case "$record-recovery-capital":
+                // writes the response and its score, each checked again (reach, authorship) as it is written
+                guard.requireInteraction(access, "QuestionnaireResponse", Interaction.CREATE);
+                guard.requireInteraction(access, "Observation", Interaction.CREATE);
+                break;
             case "$escalate":
                 // about a person the caller reaches; it writes a Task and a Flag, checked again as they are written
                 guard.requireRecord(access, store.read("Patient", id), Interaction.READ);

@@ -7,7 +7,9 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 
@@ -17,7 +19,8 @@ import org.hl7.fhir.r4.model.Task;
  * 42 CFR Part 2 as its basis, however it is written. A SUD counseling note is marked by its writer with
  * {@link #COUNSELING_NOTE}; it then needs a consent of its own to leave the program. An engagement alert (a Task
  * saying that a person has had no peer contact for a while) tells that the person is in the program and how their
- * peer support goes, so it is labelled too. The "I'm worried" escalation Task and Flag are not yet (a known gap).
+ * peer support goes, so it is labelled too; so are a recovery capital assessment (BARC-10 response) and its score.
+ * The "I'm worried" escalation Task and Flag are not yet (a known gap).
  */
 @ApplicationScoped
 public class Part2Labels implements WriteCheck {
@@ -31,6 +34,8 @@ public class Part2Labels implements WriteCheck {
     private static final String HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets";
     private static final String MESSAGE_CATEGORY = "http://alongside.health/fhir/CodeSystem/message-category";
     private static final String ENGAGEMENT_ALERT = "http://alongside.health/fhir/CodeSystem/engagement-alert";
+    private static final String BARC_10 = "http://alongside.health/fhir/Questionnaire/barc-10";
+    private static final String RECOVERY_CAPITAL = "http://alongside.health/fhir/CodeSystem/recovery-capital";
 
     @Inject
     Part2Config config;
@@ -64,6 +69,13 @@ public class Part2Labels implements WriteCheck {
         }
         if (resource instanceof Task task) {
             return task.getCode().getCoding().stream().anyMatch(c -> ENGAGEMENT_ALERT.equals(c.getSystem()));
+        }
+        if (resource instanceof QuestionnaireResponse response) {
+            String canonical = response.getQuestionnaire();
+            return canonical != null && canonical.startsWith(BARC_10);
+        }
+        if (resource instanceof Observation observation) {
+            return observation.getCode().getCoding().stream().anyMatch(c -> RECOVERY_CAPITAL.equals(c.getSystem()));
         }
         return false;
     }

@@ -7,7 +7,9 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 import java.util.Optional;
+import org.alongside.mentorship.RecoveryCapital;
 import org.junit.jupiter.api.Test;
 
 class PatientViewCardTest {
@@ -86,5 +88,46 @@ class PatientViewCardTest {
         assertThat(response.keySet()).containsExactly("cards", "systemActions");
         assertThat(response.getJsonArray("cards")).hasSize(1);
         assertThat(response.getJsonArray("systemActions")).isEmpty();
+    }
+    private static RecoveryCapital.Trend trend(int first, int latest, int count) {
+        return new RecoveryCapital.Trend(new RecoveryCapital.Point(Date.from(NOW.minus(Duration.ofDays(90))), first),
+                new RecoveryCapital.Point(Date.from(NOW.minus(Duration.ofDays(2))), latest), count);
+    }
+
+    @Test
+    void theCardGivesTheLatestRecoveryScoreAndItsChangeSinceTheFirst() {
+        PeerSupportFacts facts = new PeerSupportFacts(Optional.of("Dana Reyes"), Optional.of("plan-1"),
+                Optional.of(NOW.minus(Duration.ofDays(3))), 0, Optional.of(trend(29, 41, 3)), 0);
+        JsonObject card = card(facts);
+        assertThat(card.getString("summary")).endsWith("; BARC-10 41 (+12)");
+        assertThat(card.getString("detail")).contains(
+                "- Recovery capital (BARC-10, 10 to 60): 41 on 2026-11-28, +12 since the first score, 29 on 2026-09-01");
+    }
+
+    @Test
+    void aSingleRecoveryScoreHasNoChange() {
+        PeerSupportFacts facts = new PeerSupportFacts(Optional.of("Dana Reyes"), Optional.of("plan-1"),
+                Optional.of(NOW.minus(Duration.ofDays(3))), 0, Optional.of(trend(33, 33, 1)), 0);
+        JsonObject card = card(facts);
+        assertThat(card.getString("summary")).endsWith("; BARC-10 33");
+        assertThat(card.getString("detail")).contains("- Recovery capital (BARC-10, 10 to 60): 33 on 2026-11-28\n");
+    }
+
+    @Test
+    void anOpenEngagementAlertMakesTheCardAWarning() {
+        PeerSupportFacts facts = new PeerSupportFacts(Optional.of("Dana Reyes"), Optional.of("plan-1"),
+                Optional.of(NOW.minus(Duration.ofDays(3))), 0, Optional.empty(), 1);
+        JsonObject card = card(facts);
+        assertThat(card.getString("indicator")).isEqualTo("warning");
+        assertThat(card.getString("summary")).endsWith("; engagement alert open");
+        assertThat(card.getString("detail")).contains("- Open engagement alerts: 1",
+                "- Recovery capital (BARC-10, 10 to 60): no score recorded");
+    }
+
+    @Test
+    void aRecoveryScoreAloneIsSomethingToSay() {
+        PeerSupportFacts facts = new PeerSupportFacts(Optional.empty(), Optional.empty(), Optional.empty(), 0,
+                Optional.of(trend(20, 26, 2)), 0);
+        assertThat(card(facts).getString("summary")).isEqualTo("BARC-10 26 (+6)");
     }
 }

@@ -48,7 +48,7 @@ class CapabilityWalkIT {
             walk(resource.getType(), declared, patchFormats);
             walked++;
         }
-        assertThat(walked).isEqualTo(16);
+        assertThat(walked).isEqualTo(18);
         assertThat(capability.getRestFirstRep().getInteraction())
                 .extracting(i -> i.getCode().toCode()).contains("transaction", "batch", "history-system");
         assertThat(FhirServer.get("/_history?_count=1").statusCode()).isEqualTo(200);
@@ -163,9 +163,14 @@ class CapabilityWalkIT {
      * status, reason, criteria and channel); this one is off, so it never notifies anyone.
      */
     private static String body(String type, String extra) {
-        String required = !type.equals("Subscription") ? "" : ",\"status\":\"off\",\"reason\":\"walk\","
-                + "\"criteria\":\"Patient?_id=walk\",\"channel\":{\"type\":\"rest-hook\","
-                + "\"endpoint\":\"http://127.0.0.1:9/walk\"}";
+        String required = switch (type) {
+            case "Subscription" -> ",\"status\":\"off\",\"reason\":\"walk\","
+                    + "\"criteria\":\"Patient?_id=walk\",\"channel\":{\"type\":\"rest-hook\","
+                    + "\"endpoint\":\"http://127.0.0.1:9/walk\"}";
+            case "Observation" -> ",\"status\":\"final\",\"code\":{\"text\":\"walk\"}";
+            case "QuestionnaireResponse" -> ",\"status\":\"completed\"";
+            default -> "";
+        };
         return "{\"resourceType\":\"" + type + "\"" + extra + required + "}";
     }
 

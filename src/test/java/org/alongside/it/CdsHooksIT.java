@@ -172,7 +172,11 @@ class CdsHooksIT {
         assertThat(service.getString("hook")).isEqualTo("patient-view");
         JsonObject prefetch = service.getJsonObject("prefetch");
         assertThat(prefetch.keySet()).containsExactlyInAnyOrder("peerAssignments", "peerSessions", "peerMessages",
-                "openEscalations");
+                "openEscalations", "firstRecoveryScore", "latestRecoveryScore", "engagementAlerts");
+        assertThat(prefetch.getString("engagementAlerts")).isEqualTo("Task?patient={{context.patientId}}&code="
+                + BASE + "/CodeSystem/engagement-alert|no-peer-contact&status=requested,received,accepted,in-progress");
+        assertThat(prefetch.getString("latestRecoveryScore")).contains("Observation?patient={{context.patientId}}",
+                BASE + "/CodeSystem/recovery-capital|barc-10-total", "_sort=-date", "_count=1");
         prefetch.values().forEach(template -> assertThat(((JsonString) template).getString())
                 .contains("patient={{context.patientId}}"));
         JsonObject referral = services.stream().map(s -> s.asJsonObject())
@@ -257,6 +261,82 @@ class CdsHooksIT {
         // the disclosure to the EHR is in the person's accounting of disclosures, under the EHR's client id
         String accounting = FhirServer.get("/Patient/" + scene.patient() + "/$accounting-of-disclosures").body();
         assertThat(accounting).contains(EHR_CLIENT);
+    }
+
+    /**
+     * A mentorship that began 30 days ago without a peer contact since (the server's alert job opens its engagement
+     * alert), and two BARC-10 assessments recorded by the peer: 29, then 41.
+     */
+    private static Scene outcomesAndAlert() {
+        Scene scene = scene(false);
+        Parameters assign = new Parameters();
+        assign.addParameter().setName("peer").setValue(new Reference(scene.peer()));
+        assign.addParameter().setName("assigner").setValue(new Reference(scene.clinician()));
+        assign.addParameter().setName("start").setValue(new org.hl7.fhir.r4.model.DateType(
+                Date.from(Instant.now().minus(30, ChronoUnit.DAYS))));
+        CLIENT.operation().onInstance(new IdType(scene.plan())).named("$assign-peer-mentor").withParameters(assign)
+                .returnResourceType(Bundle.class).execute();
+        Instant now = Instant.now();
+        RecoveryOutcomesIT.record(CLIENT, RecoveryOutcomesIT.barc10(scene.patient(), scene.peer(),
+                now.minus(20, ChronoUnit.DAYS), 3, 3, 3, 3, 3, 3, 2, 3, 3, 3));
+        RecoveryOutcomesIT.record(CLIENT, RecoveryOutcomesIT.barc10(scene.patient(), scene.peer(),
+                now.minus(1, ChronoUnit.DAYS), 5, 4, 4, 4, 4, 4, 4, 5, 4, 3));
+        // the job runs every few seconds on the test servers: wait (bounded) until it has opened the alert
+        String alerts = "Task?patient=Patient/" + scene.patient() + "&code=" + BASE
+                + "/CodeSystem/engagement-alert|no-peer-contact&status=requested";
+        Instant deadline = Instant.now().plus(3, ChronoUnit.MINUTES);
+        while (CLIENT.search().byUrl(alerts).returnBundle(Bundle.class).execute().getEntry().isEmpty()) {
+            assertThat(Instant.now()).as("the engagement alert job opened the alert").isBefore(deadline);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return scene;
+    }
+
+    @Test
+    void theCardGivesTheLatestRecoveryScoreItsChangeAndTheOpenEngagementAlertOnlyUnderConsent() {
+        Scene scene = outcomesAndAlert();
+        // Part 2 records: without the person's consent the EHR is told neither the scores nor the alert
+        JsonObject withoutConsent = cards(call(patientView(scene.patient(), null))).getJsonObject(0);
+        assertThat(withoutConsent.getString("summary")).doesNotContain("BARC-10").doesNotContain("engagement alert");
+        assertThat(withoutConsent.getString("detail")).contains("- Open engagement alerts: 0",
+                "- Recovery capital (BARC-10, 10 to 60): no score recorded");
+
+        HttpResponse<String> consent = FhirServer.send("POST", "/Consent", "application/fhir+json",
+                consent(scene.patient()));
+        assertThat(consent.statusCode()).as(consent.body()).isEqualTo(201);
+        JsonObject card = cards(call(patientView(scene.patient(), null))).getJsonObject(0);
+        assertThat(card.getString("summary")).endsWith("; engagement alert open; BARC-10 41 (+12)");
+        assertThat(card.getString("indicator")).isEqualTo("warning");
+        assertThat(card.getString("detail")).contains("- Open engagement alerts: 1",
+                "- Recovery capital (BARC-10, 10 to 60): 41 on ", "+12 since the first score, 29 on ");
+    }
+
+    @Test
+    void prefetchedScoresAndAlertsAreUsedAsTheEhrSentThem() {
+        String patient = "ehr-only-" + UUID.randomUUID();
+        String score = "{\"resourceType\":\"Observation\",\"id\":\"%s\",\"status\":\"final\",\"code\":{\"coding\":[{"
+                + "\"system\":\"" + BASE + "/CodeSystem/recovery-capital\",\"code\":\"barc-10-total\"}]},"
+                + "\"effectiveDateTime\":\"%s\",\"valueInteger\":%d}";
+        String alert = "{\"resourceType\":\"Task\",\"id\":\"t1\",\"status\":\"in-progress\",\"intent\":\"order\","
+                + "\"code\":{\"coding\":[{\"system\":\"" + BASE + "/CodeSystem/engagement-alert\","
+                + "\"code\":\"no-peer-contact\"}]}}";
+        String prefetch = "{\"firstRecoveryScore\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{"
+                + "\"resource\":" + String.format(score, "o1", "2026-01-05T10:00:00Z", 22) + "}]},"
+                + "\"latestRecoveryScore\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{"
+                + "\"resource\":" + String.format(score, "o2", "2026-06-05T10:00:00Z", 30) + "}]},"
+                + "\"engagementAlerts\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[{"
+                + "\"resource\":" + alert + "}]}}";
+        JsonArray cards = cards(call(patientView(patient, prefetch)));
+        assertThat(cards).hasSize(1);
+        JsonObject card = cards.getJsonObject(0);
+        assertThat(card.getString("summary")).isEqualTo("engagement alert open; BARC-10 30 (+8)");
+        assertThat(card.getString("detail")).contains("- Recovery capital (BARC-10, 10 to 60): 30 on 2026-06-05, +8 "
+                + "since the first score, 22 on 2026-01-05", "- Open engagement alerts: 1");
     }
 
     private static String consent(String patient) {

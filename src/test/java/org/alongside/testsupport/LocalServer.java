@@ -20,9 +20,12 @@ public final class LocalServer {
     private LocalServer() {
     }
 
-    /** Liberty reports "started" before the application is; waits until it reports ready and serves metadata. */
+    /**
+     * Liberty reports "started" before the application is; waits until it reports ready and serves metadata: 240 s,
+     * or {@code alongside.it.readySeconds} on a machine so loaded that the application takes longer to start.
+     */
     public static void awaitReady(String baseUrl) {
-        awaitReady(baseUrl, Duration.ofSeconds(240), () -> { });
+        awaitReady(baseUrl, Duration.ofSeconds(Long.getLong("alongside.it.readySeconds", 240)), () -> { });
     }
 
     /**
