@@ -9,12 +9,14 @@ import org.alongside.mentorship.SessionRules;
 import org.alongside.security.ConsentAuthorship;
 import org.alongside.security.Part2Labels;
 import org.alongside.security.Part2Subscriptions;
+import org.alongside.supervision.SupervisionRules;
 import org.alongside.sync.subscription.SubscriptionRules;
 
 /**
  * The order of the write checks, declared once: who may write a program instrument at all (a Subscription), rules
  * that complete or refuse a resource of their own type
- * (sessions get their billing units, subscriptions their status, consents their recorder), then the Part 2 labels
+ * (sessions get their billing units, supervision sessions their shape, subscriptions their status, consents their
+ * recorder), then the Part 2 labels
  * over what those rules made, then profile validation of exactly what will be stored.
  */
 @ApplicationScoped
@@ -22,6 +24,9 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Inject
     SessionRules sessions;
+
+    @Inject
+    SupervisionRules supervision;
 
     @Inject
     SubscriptionRules subscriptions;
@@ -40,6 +45,6 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Override
     public List<WriteCheck> checks() {
-        return List.of(part2Subscriptions, sessions, subscriptions, consents, part2Labels, validation);
+        return List.of(part2Subscriptions, sessions, supervision, subscriptions, consents, part2Labels, validation);
     }
 }
