@@ -20,9 +20,12 @@ public final class LocalServer {
     private LocalServer() {
     }
 
-    /** Liberty reports "started" before the application is; waits until it reports ready and serves metadata. */
+    /**
+     * Liberty reports "started" before the application is; waits until it reports ready and serves metadata. How long:
+     * {@code -Dit.ready.seconds} (240 by default; a machine shared with other builds can need much longer).
+     */
     public static void awaitReady(String baseUrl) {
-        awaitReady(baseUrl, Duration.ofSeconds(240), () -> { });
+        awaitReady(baseUrl, Duration.ofSeconds(Long.getLong("it.ready.seconds", 240)), () -> { });
     }
 
     /**
