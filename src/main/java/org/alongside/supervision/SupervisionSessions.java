@@ -62,7 +62,8 @@ public final class SupervisionSessions {
     public static List<String> problems(Encounter session) {
         List<String> problems = new ArrayList<>();
         if (session.hasSubject()) {
-            problems.add("A supervision session is a staff record: it has no subject (no person in care)");
+            problems.add("A supervision session is a staff record with no subject: Encounter.subject must be absent "
+                    + "(it is about no person in care)");
         }
         long supervisors = count(session, SUPERVISOR);
         long supervisees = count(session, SUPERVISEE);

@@ -194,7 +194,7 @@ class SupervisionIT {
     @Test
     void readingItIsAudited() {
         as("peer-specialist", jordan).read().resource(Encounter.class).withId(recorded).execute();
-        Bundle audit = EHR.search().byUrl("AuditEvent?entity=Encounter/" + recorded).returnBundle(Bundle.class).execute();
+        Bundle audit = EHR.search().byUrl("AuditEvent?entity=Encounter/" + recorded + "/_history/1").returnBundle(Bundle.class).execute();
         assertThat(audit.getEntry()).isNotEmpty();
         assertThat(audit.getEntry()).allMatch(e -> e.getResource() instanceof AuditEvent);
     }

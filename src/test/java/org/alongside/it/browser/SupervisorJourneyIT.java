@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.alongside.it.FhirServer;
+import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.api.AfterAll;
@@ -153,8 +154,11 @@ class SupervisorJourneyIT {
         browser.awaitText(By.id("cosign-selected"), "Co-sign selected (2)");
         browser.assertAccessible("two notes selected");
         browser.screens("supervisor-select-several");
-        // meanwhile the second note is withdrawn (removed by the EHR): its co-signature is refused, the first one still goes
-        assertThat(FhirServer.send("DELETE", "/Encounter/" + second, null, null).statusCode()).isEqualTo(200);
+        // meanwhile Kai's peer support team is closed in the EHR, so Sam no longer reaches Kai: that co-signature is
+        // refused, the first one still goes
+        for (CareTeam team : Scene.resources(scene.search("CareTeam?subject=Patient/" + kai + "&status=active"), CareTeam.class)) {
+            FhirServer.client().update().resource(team.setStatus(CareTeam.CareTeamStatus.INACTIVE)).execute();
+        }
         browser.click(By.id("cosign-selected"));
         browser.awaitText(By.cssSelector("[data-notice]"), "1 co-signed, 1 not");
         assertThat(browser.text(By.cssSelector("#bulk-results [data-result=ok]"))).contains("Noor Haddad", "Co-signed");
