@@ -25,10 +25,15 @@ export function waitingSince(encounter) {
   return encounter?.period?.end || encounter?.period?.start || null;
 }
 
-/** Whole days from then to now (never negative). */
+/**
+ * Calendar days from then to now in the device's time zone (never negative): a note from last night has waited
+ * 1 day this morning, as a person would say it.
+ */
 export function waitedDays(since, now = new Date()) {
   if (!since) return null;
-  return Math.max(0, Math.floor((now.getTime() - new Date(since).getTime()) / DAY));
+  const then = new Date(since);
+  const day = (d) => Date.UTC(d.getFullYear(), d.getMonth(), d.getDate());
+  return Math.max(0, Math.round((day(now) - day(then)) / DAY));
 }
 
 /** The words for how long a note has waited: a message key and its count ("waiting 3 days"). */

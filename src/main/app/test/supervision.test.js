@@ -19,6 +19,11 @@ test("a note from three days ago has waited 3 days", () => {
   assert.deepEqual(waitedWords(daysAgo(3), now), { key: "supervisor.waitedDays", count: 3 });
 });
 
+test("a note from late last night has waited 1 day this morning: calendar days, as a person counts them", () => {
+  assert.equal(waitedDays(new Date("2026-03-19T22:30:00").toISOString(), new Date("2026-03-20T08:00:00")), 1);
+  assert.equal(waitedDays(new Date("2026-03-20T00:10:00").toISOString(), new Date("2026-03-20T23:50:00")), 0);
+});
+
 test("a session dated in the future has waited no time, never a negative one", () => {
   assert.equal(waitedDays(new Date(now.getTime() + 86400000).toISOString(), now), 0);
 });

@@ -101,6 +101,19 @@ class SupervisorJourneyIT {
         return total;
     }
 
+    /** Calendar days (the browser's zone) since a session that started daysAgo days ago and lasted minutes ended. */
+    private static long waitedDays(int daysAgo, int minutes) {
+        ZoneId zone = ZoneId.systemDefault();
+        LocalDate ended = now.minus(daysAgo, ChronoUnit.DAYS).plus(minutes, ChronoUnit.MINUTES).atZone(zone).toLocalDate();
+        return Math.max(0, ChronoUnit.DAYS.between(ended, LocalDate.now(zone)));
+    }
+
+    /** The app's words for that wait, in English. */
+    private static String waited(int daysAgo, int minutes) {
+        long days = waitedDays(daysAgo, minutes);
+        return days == 0 ? "Waiting since today" : days == 1 ? "Waiting 1 day" : "Waiting " + days + " days";
+    }
+
     private static List<String> queueOrder() {
         return browser.driver().findElements(By.cssSelector("#queue [data-session]")).stream()
                 .map(e -> e.getAttribute("data-session")).toList();
@@ -113,8 +126,9 @@ class SupervisorJourneyIT {
         browser.await(By.cssSelector("#queue [data-session='" + sessionOf(lee) + "']"));
         assertThat(queueOrder()).containsExactly(sessionOf(noor), sessionOf(kai), sessionOf(maria), sessionOf(lee));
         assertThat(browser.text(By.id("queue"))).doesNotContain("Robin");
-        assertThat(browser.text(By.cssSelector("#queue [data-session='" + sessionOf(noor) + "']"))).contains("Waiting 5 days");
-        assertThat(browser.text(By.cssSelector("#queue [data-session='" + sessionOf(lee) + "']"))).contains("Waiting 1 day");
+        // waiting since the session ended, in calendar days (Noor's ended 5 days ago less 45 minutes, Lee's yesterday)
+        assertThat(browser.text(By.cssSelector("#queue [data-session='" + sessionOf(noor) + "']"))).contains(waited(5, 45));
+        assertThat(browser.text(By.cssSelector("#queue [data-session='" + sessionOf(lee) + "']"))).contains(waited(1, 50));
         // units this month per peer: the server's H0038 units (30 min → 2, 50 → 3, 45 → 3, 20 → 1)
         browser.awaitText(By.cssSelector("#peer-month [data-peer='PractitionerRole/" + jordan + "-role'] [data-units]"),
                 String.valueOf(unitsThisMonth(2, 2, 3, 1)));
@@ -125,7 +139,9 @@ class SupervisorJourneyIT {
         browser.assertNoHorizontalScroll("supervisor queue");
         browser.screens("supervisor-queue");
         new Select(browser.await(By.id("language"))).selectByValue("es");
-        browser.awaitText(By.cssSelector("#queue [data-session='" + sessionOf(noor) + "']"), "Espera desde hace 5 días");
+        long noorDays = waitedDays(5, 45);
+        browser.awaitText(By.cssSelector("#queue [data-session='" + sessionOf(noor) + "']"), noorDays == 1
+                ? "Espera desde hace 1 día" : noorDays == 0 ? "Espera desde hoy" : "Espera desde hace " + noorDays + " días");
         browser.assertAccessible("supervisor queue in Spanish");
         new Select(browser.await(By.id("language"))).selectByValue("en");
         browser.awaitText(By.id("page-title"), "Notes to co-sign");
