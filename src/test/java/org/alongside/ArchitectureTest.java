@@ -71,7 +71,8 @@ class ArchitectureTest {
             uses("sync", "interaction", "patch", "store", "search", "config"),
             uses("sync.export", "store", "search", "index", "config"),
             uses("sync.subscription", "interaction", "store", "search", "config", "outbound"),
-            uses("security", "interaction", "store", "search", "index", "outbound"),
+            uses("security", "interaction", "store", "search", "index", "outbound", "supervision"),
+            uses("supervision", "interaction"),
             uses("audit", "interaction", "security", "store"),
             uses("conformance", "interaction"),
             uses("persistence", "store", "audit", "sync.export", "sync.subscription", "cds", "search", "index",
@@ -86,7 +87,7 @@ class ArchitectureTest {
             uses("app", "config"),
             uses("cds", "interaction", "mentorship", "security", "search", "outbound", "config"),
             uses("platform", "interaction", "security", "mentorship", "sync.subscription", "conformance", "config",
-                    "search", "index"));
+                    "search", "index", "supervision"));
 
     /** The one dependency that closes a cycle today (config → conformance → interaction → config); see below. */
 

@@ -10,12 +10,14 @@ import org.alongside.mentorship.SessionRules;
 import org.alongside.security.ConsentAuthorship;
 import org.alongside.security.Part2Labels;
 import org.alongside.security.Part2Subscriptions;
+import org.alongside.supervision.SupervisionRules;
 import org.alongside.sync.subscription.SubscriptionRules;
 
 /**
  * The order of the write checks, declared once: who may write a program instrument at all (a Subscription), rules
  * that complete or refuse a resource of their own type
- * (sessions get their billing units, BARC-10 responses must be complete, subscriptions their status, consents their recorder), then the Part 2 labels
+ * (sessions get their billing units, BARC-10 responses must be complete, supervision sessions their shape,
+ * subscriptions their status, consents their recorder), then the Part 2 labels
  * over what those rules made, then profile validation of exactly what will be stored.
  */
 @ApplicationScoped
@@ -23,6 +25,9 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Inject
     SessionRules sessions;
+
+    @Inject
+    SupervisionRules supervision;
 
     @Inject
     SubscriptionRules subscriptions;
@@ -44,6 +49,7 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Override
     public List<WriteCheck> checks() {
-        return List.of(part2Subscriptions, sessions, recoveryCapital, subscriptions, consents, part2Labels, validation);
+        return List.of(part2Subscriptions, sessions, recoveryCapital, supervision, subscriptions, consents, part2Labels,
+                validation);
     }
 }

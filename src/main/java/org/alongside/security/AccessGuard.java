@@ -19,6 +19,7 @@ import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.StoreQueries;
+import org.alongside.supervision.SupervisionSessions;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Communication;
@@ -39,6 +40,8 @@ import org.hl7.fhir.r4.model.Task;
  */
 @ApplicationScoped
 public class AccessGuard {
+
+    private static final String SUPERVISED_BY = "http://alongside.health/fhir/StructureDefinition/supervised-by";
 
     @Inject
     ResourceStore store;
@@ -103,6 +106,10 @@ public class AccessGuard {
 
     /** Checks one record against the caller: interaction, whose record it is, and authorship of peer logs. */
     public void requireRecord(RequestAccess access, IBaseResource resource, Interaction interaction) {
+        if (SupervisionSessions.isSupervisionSession(resource)) {
+            requireSupervisionRecord(access, (Encounter) resource, interaction);
+            return;
+        }
         String type = resource.fhirType();
         ScopeSet.Context context = requireInteraction(access, type, interaction);
         if (AccessRules.kindOf(type) != AccessRules.Kind.PATIENT_DATA) {
@@ -132,6 +139,57 @@ public class AccessGuard {
         }
     }
 
+    /**
+     * A supervision session is about a peer specialist, not a person in care (docs/security.md, "Supervision
+     * sessions"): the supervisor who held it reads it, and writes it only while they supervise the peer (the peer's
+     * role names one of the supervisor's roles in {@code supervised-by}); the peer supervised reads it; EHR systems
+     * reach all; nobody else, whatever care team they share. A patient launch reaches no staff record.
+     */
+    private void requireSupervisionRecord(RequestAccess access, Encounter session, Interaction interaction) {
+        Caller caller = access.caller();
+        ScopeSet.Context context = caller.scopes().widestPermitting("Encounter", interaction).orElseThrow(() ->
+                forbidden("The token's scopes do not allow " + name(interaction) + " on Encounter"));
+        if (context == ScopeSet.Context.PATIENT) {
+            throw forbidden("A supervision session is a staff record: a patient launch does not reach it");
+        }
+        if (!AccessRules.supervisionAllows(caller.roles(), interaction)) {
+            throw forbidden("Role " + roles(caller) + " may not " + name(interaction) + " supervision sessions");
+        }
+        if (caller.has(Role.EHR_SYSTEM)) {
+            return;
+        }
+        Set<String> members = access.members(this::resolveMembers);
+        Optional<String> supervisor = SupervisionSessions.supervisorOf(session);
+        Optional<String> peer = SupervisionSessions.superviseeOf(session);
+        boolean read = interaction == Interaction.READ || interaction == Interaction.SEARCH;
+        if (caller.has(Role.SUPERVISOR) && supervisor.filter(members::contains).isPresent()) {
+            if (read || peer.filter(p -> supervises(members, p)).isPresent()) {
+                return;
+            }
+            throw forbidden("A supervisor records supervision sessions only with a peer specialist they supervise");
+        }
+        if (read && caller.has(Role.PEER_SPECIALIST) && peer.filter(members::contains).isPresent()) {
+            return;
+        }
+        throw forbidden("Only the supervisor who held a supervision session and the peer supervised may "
+                + (read ? "see" : "record") + " it");
+    }
+
+    /** Does the peer's role, in force, name one of the caller's roles as its supervisor? */
+    private boolean supervises(Set<String> members, String peerRole) {
+        String[] parts = peerRole.split("/");
+        if (parts.length != 2 || !"PractitionerRole".equals(parts[0])) {
+            return false;
+        }
+        Optional<IBaseResource> found = store.find(parts[0], parts[1]);
+        if (found.isEmpty() || !(found.get() instanceof PractitionerRole role) || !inForce(role, new Date())) {
+            return false;
+        }
+        return role.getExtensionsByUrl(SUPERVISED_BY).stream()
+                .map(e -> e.getValue() instanceof Reference r ? r.getReference() : null)
+                .anyMatch(r -> r != null && members.contains(FhirIds.withoutVersion(r)));
+    }
+
     /** Is the record visible to the caller (for filtering bundles)? Never throws for a denial. */
     public boolean canSee(RequestAccess access, IBaseResource resource) {
         try {
@@ -157,6 +215,9 @@ public class AccessGuard {
         if (scope.everyone()) {
             return Optional.of(query);
         }
+        if (isSupervisionSearch(query)) {
+            return restrictSupervision(access, query, context);
+        }
         if (scope.patientIds().isEmpty()) {
             return Optional.empty();
         }
@@ -177,6 +238,36 @@ public class AccessGuard {
         criteria.addAll(parser.parse(type, restriction, null, false).criteria());
         return Optional.of(new SearchQuery(type, criteria, query.sort(), query.count(),
                 query.cursor(), query.total(), query.countOnly()));
+    }
+
+    /**
+     * A search for supervision sessions ({@code Encounter?type=supervision|supervision-session}): they belong to no
+     * person, so the person-based restriction would find none; instead only sessions the caller took part in can
+     * match, and each is then checked by {@link #requireSupervisionRecord}. A patient launch finds none.
+     */
+    private Optional<SearchQuery> restrictSupervision(RequestAccess access, SearchQuery query,
+                                                      ScopeSet.Context context) {
+        Set<String> members = access.members(this::resolveMembers);
+        if (context == ScopeSet.Context.PATIENT || members.isEmpty()) {
+            return Optional.empty();
+        }
+        List<SearchQuery.Criterion> criteria = new ArrayList<>(query.criteria());
+        criteria.addAll(parser.parse("Encounter", Map.of("participant",
+                List.of(String.join(",", members.stream().sorted().toList()))), null, false).criteria());
+        return Optional.of(new SearchQuery(query.resourceType(), criteria, query.sort(), query.count(),
+                query.cursor(), query.total(), query.countOnly()));
+    }
+
+    /** An Encounter search whose {@code type} criterion asks for supervision sessions only. */
+    static boolean isSupervisionSearch(SearchQuery query) {
+        if (!"Encounter".equals(query.resourceType())) {
+            return false;
+        }
+        return query.criteria().stream().anyMatch(c -> c instanceof SearchQuery.ParamCriterion p
+                && "type".equals(p.param().name()) && p.modifier() == SearchQuery.Modifier.NONE && !p.anyOf().isEmpty()
+                && p.anyOf().stream().allMatch(v -> v instanceof SearchQuery.TokenValue token
+                && SupervisionSessions.SUPERVISION.equals(token.system())
+                && SupervisionSessions.SESSION.equals(token.code())));
     }
 
     /**

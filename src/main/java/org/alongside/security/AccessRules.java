@@ -62,6 +62,27 @@ public final class AccessRules {
         }
     }
 
+    /**
+     * What each role may do to a supervision session (an Encounter typed supervision#supervision-session): a staff
+     * record about a peer specialist, not about a person in care, so the table for records about people does not
+     * apply. Supervisors record them and the peer supervised reads them (who exactly: {@code AccessGuard}); clinicians
+     * and administrators have no business with them; EHR systems keep everything.
+     */
+    public static boolean supervisionAllows(Set<Role> roles, Interaction interaction) {
+        for (Role role : roles) {
+            Set<Interaction> allowed = switch (role) {
+                case EHR_SYSTEM -> ALL;
+                case SUPERVISOR -> EnumSet.of(Interaction.CREATE, Interaction.READ, Interaction.UPDATE, Interaction.SEARCH);
+                case PEER_SPECIALIST -> READS;
+                default -> EnumSet.noneOf(Interaction.class);
+            };
+            if (allowed.contains(interaction)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Does any of the roles allow this interaction on this type (patients and authorship checked later)? */
     public static boolean roleAllows(Set<Role> roles, String resourceType, Interaction interaction) {
         for (Role role : roles) {

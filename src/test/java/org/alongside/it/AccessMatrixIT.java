@@ -23,7 +23,9 @@ import org.junit.jupiter.api.TestFactory;
  * docs/security.md (written out again below, independently of the server's code) and checked over HTTP.
  * Every denied cell is also checked for leaks: 403 bodies never carry the person's name, a refused write
  * stores nothing, a refused delete removes nothing, and searches leave out hidden records from results
- * and totals alike. A second set of checks looks for leaks through includes, history and Bundles.
+ * and totals alike. A second set of checks looks for leaks through includes, history and Bundles. A third matrix
+ * covers supervision sessions, staff records about a peer specialist that follow their own rule (docs/security.md,
+ * "Supervision sessions"): role × scope × interaction × the caller's own supervision or someone else's.
  */
 class AccessMatrixIT {
 
@@ -76,6 +78,136 @@ class AccessMatrixIT {
         assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(200);
         put("CareTeam", "mx-treatment-" + RUN, "\"status\":\"active\",\"subject\":{\"reference\":\"Patient/" + P1
                 + "\"},\"participant\":[{\"member\":{\"reference\":\"Practitioner/mx-clin-" + RUN + "\"}}]");
+        // supervision: Sam (mx-sup) supervises the peer; a second supervisor supervises another peer
+        put("Practitioner", "mx-sup2-" + RUN, "\"name\":[{\"text\":\"sup2\"}]");
+        put("Practitioner", "mx-other-" + RUN, "\"name\":[{\"text\":\"other\"}]");
+        peerRole("mx-sup2-role-" + RUN, "mx-sup2-" + RUN, "");
+        peerRole("mx-other-role-" + RUN, "mx-other-" + RUN, ",\"extension\":[{\"url\":"
+                + "\"http://alongside.health/fhir/StructureDefinition/supervised-by\",\"valueReference\":"
+                + "{\"reference\":\"PractitionerRole/mx-sup2-role-" + RUN + "\"}}]");
+        put("Encounter", SUPERVISION_OWN, supervision("mx-sup-role-" + RUN, "mx-peer-role-" + RUN));
+        put("Encounter", SUPERVISION_OTHER, supervision("mx-sup2-role-" + RUN, "mx-other-role-" + RUN));
+    }
+
+    /** The supervision session of the callers' own supervisor and peer, and one between two others. */
+    private static final String SUPERVISION_OWN = "mx-supervision-own-" + RUN;
+    private static final String SUPERVISION_OTHER = "mx-supervision-other-" + RUN;
+    private static final String SUPERVISION_TYPE = "http://alongside.health/fhir/CodeSystem/supervision|supervision-session";
+
+    @TestFactory
+    Stream<DynamicTest> supervisionMatrix() {
+        List<DynamicTest> cells = new ArrayList<>();
+        for (Who who : Who.values()) {
+            for (ScopeKind scope : ScopeKind.values()) {
+                for (Op op : Op.values()) {
+                    for (boolean own : List.of(true, false)) {
+                        Outcome expected = expectedSupervision(who, scope, op, own);
+                        String name = who + " " + scope + " " + op + " supervision session " + (own ? "of their own"
+                                : "of others") + " → " + expected;
+                        cells.add(DynamicTest.dynamicTest(name, () -> checkSupervision(who, scope, op, own, expected)));
+                    }
+                }
+            }
+        }
+        return cells.stream();
+    }
+
+    /** The supervision rule of docs/security.md, restated. */
+    static Outcome expectedSupervision(Who who, ScopeKind scope, Op op, boolean own) {
+        Set<Op> scoped = switch (scope) {
+            case FULL -> EnumSet.allOf(Op.class);
+            case READ_ONLY, LAUNCH_PATIENT -> EnumSet.of(Op.READ, Op.SEARCH);
+            case UNRELATED -> EnumSet.noneOf(Op.class);
+        };
+        if (!scoped.contains(op) || who == Who.ADMIN) {
+            return Outcome.FORBIDDEN; // administrators read no records about people, staff supervision included
+        }
+        Outcome refused = op == Op.SEARCH ? Outcome.HIDDEN : Outcome.FORBIDDEN;
+        if (scope == ScopeKind.LAUNCH_PATIENT) {
+            return refused; // a patient launch reaches one person's records, and this is nobody's
+        }
+        Set<Op> role = switch (who) {
+            case EHR -> EnumSet.allOf(Op.class);
+            case SUPERVISOR -> EnumSet.of(Op.READ, Op.SEARCH, Op.CREATE, Op.UPDATE);
+            case PEER -> EnumSet.of(Op.READ, Op.SEARCH);
+            default -> EnumSet.noneOf(Op.class);
+        };
+        if (!role.contains(op)) {
+            return refused;
+        }
+        return who == Who.EHR || own ? Outcome.ALLOWED : refused;
+    }
+
+    private static void checkSupervision(Who who, ScopeKind scope, Op op, boolean own, Outcome expected) {
+        String auth = "Bearer " + token(who, scope);
+        String id = own ? SUPERVISION_OWN : SUPERVISION_OTHER;
+        switch (op) {
+            case READ -> assertStatus(FhirServer.send("GET", "/Encounter/" + id, null, null, "Authorization", auth),
+                    expected == Outcome.ALLOWED ? 200 : 403);
+            case SEARCH -> {
+                HttpResponse<String> r = FhirServer.send("GET", "/Encounter?type=" + SUPERVISION_TYPE + "&_id=" + id
+                        + "&_total=accurate", null, null, "Authorization", auth);
+                if (expected == Outcome.FORBIDDEN) {
+                    assertStatus(r, 403);
+                } else {
+                    assertStatus(r, 200);
+                    Bundle bundle = FhirServer.FHIR.newJsonParser().parseResource(Bundle.class, r.body());
+                    int visible = expected == Outcome.ALLOWED ? 1 : 0;
+                    assertThat(bundle.getEntry()).hasSize(visible);
+                    assertThat(bundle.getTotal()).as("total counts only what the caller may see").isEqualTo(visible);
+                }
+            }
+            case CREATE -> {
+                String marker = UUID.randomUUID().toString();
+                String body = "{\"resourceType\":\"Encounter\",\"identifier\":[{\"system\":\"" + SYSTEM
+                        + "\",\"value\":\"" + marker + "\"}]," + supervision("mx-sup-role-" + RUN,
+                        own ? "mx-peer-role-" + RUN : "mx-other-role-" + RUN) + "}";
+                assertStatus(FhirServer.send("POST", "/Encounter", JSON, body, "Authorization", auth),
+                        expected == Outcome.ALLOWED ? 201 : 403);
+                assertThat(count("Encounter", "identifier=" + SYSTEM + "|" + marker))
+                        .as("stored after the create").isEqualTo(expected == Outcome.ALLOWED ? 1 : 0);
+            }
+            case UPDATE -> {
+                Resource current = (Resource) FhirServer.client().read().resource("Encounter").withId(id).execute();
+                String version = current.getMeta().getVersionId();
+                String marker = UUID.randomUUID().toString();
+                String json = FhirServer.FHIR.newJsonParser().encodeResourceToString(current)
+                        .replaceAll("\"implicitRules\":\"[^\"]*\",", "").replaceFirst("\\{\"resourceType\":\"Encounter\",",
+                                "{\"resourceType\":\"Encounter\",\"implicitRules\":\"urn:uuid:" + marker + "\",");
+                assertStatus(FhirServer.send("PUT", "/Encounter/" + id, JSON, json, "Authorization", auth),
+                        expected == Outcome.ALLOWED ? 200 : 403);
+                Resource after = (Resource) FhirServer.client().read().resource("Encounter").withId(id).execute();
+                if (expected == Outcome.FORBIDDEN) {
+                    assertThat(after.getMeta().getVersionId()).as("unchanged").isEqualTo(version);
+                } else {
+                    assertThat(after.getImplicitRules()).isEqualTo("urn:uuid:" + marker);
+                }
+            }
+            case DELETE -> {
+                String temp = "mx-del-" + UUID.randomUUID().toString().substring(0, 13);
+                put("Encounter", temp, own ? supervision("mx-sup-role-" + RUN, "mx-peer-role-" + RUN)
+                        : supervision("mx-sup2-role-" + RUN, "mx-other-role-" + RUN));
+                assertStatus(FhirServer.send("DELETE", "/Encounter/" + temp, null, null, "Authorization", auth),
+                        expected == Outcome.ALLOWED ? 200 : 403);
+                assertThat(FhirServer.get("/Encounter/" + temp).statusCode())
+                        .isEqualTo(expected == Outcome.ALLOWED ? 410 : 200);
+            }
+        }
+    }
+
+    /** Members of a supervision session (profile supervision-session) between the two roles. */
+    private static String supervision(String supervisorRole, String peerRole) {
+        String role = "http://alongside.health/fhir/CodeSystem/supervision-role";
+        return "\"status\":\"finished\",\"class\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\","
+                + "\"code\":\"AMB\"},\"type\":[{\"coding\":[{\"system\":\"http://alongside.health/fhir/CodeSystem/"
+                + "supervision\",\"code\":\"supervision-session\"}]}],\"participant\":["
+                + "{\"type\":[{\"coding\":[{\"system\":\"" + role + "\",\"code\":\"supervisor\"}]}],"
+                + "\"individual\":{\"reference\":\"PractitionerRole/" + supervisorRole + "\"}},"
+                + "{\"type\":[{\"coding\":[{\"system\":\"" + role + "\",\"code\":\"supervisee\"}]}],"
+                + "\"individual\":{\"reference\":\"PractitionerRole/" + peerRole + "\"}}],"
+                + "\"period\":{\"start\":\"2026-03-05T09:00:00Z\"},\"length\":{\"value\":60,\"unit\":\"min\","
+                + "\"system\":\"http://unitsofmeasure.org\",\"code\":\"min\"},\"reasonCode\":[{\"coding\":[{\"system\":"
+                + "\"http://alongside.health/fhir/CodeSystem/supervision-topic\",\"code\":\"peer-wellbeing\"}]}]";
     }
 
     @TestFactory

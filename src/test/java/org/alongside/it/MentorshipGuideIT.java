@@ -42,6 +42,7 @@ class MentorshipGuideIT {
         assertThat(output).contains("was active on");
         assertThat(output).contains("sessionsThisMonth = 1", "unitsThisMonth = 3");
         assertThat(output).contains("BARC-10 total: 34");
+        assertThat(output).contains("supervision minutes this month: 60", "403 403 ");
         assertThat(output).containsPattern("completed PractitionerRole/jordan-role-it-.*\\nactive PractitionerRole/alex-role-it-");
 
         // everything the journeys produced, as the clinician's view returns it, is valid base FHIR R4

@@ -36,6 +36,19 @@ class AccessRulesTest {
     }
 
     @Test
+    void supervisionSessionsAreRecordedBySupervisorsReadByPeersAndNoBusinessOfCliniciansOrAdmins() {
+        assertThat(AccessRules.supervisionAllows(Set.of(Role.SUPERVISOR), Interaction.CREATE)).isTrue();
+        assertThat(AccessRules.supervisionAllows(Set.of(Role.SUPERVISOR), Interaction.UPDATE)).isTrue();
+        assertThat(AccessRules.supervisionAllows(Set.of(Role.SUPERVISOR), Interaction.DELETE)).isFalse();
+        assertThat(AccessRules.supervisionAllows(Set.of(Role.PEER_SPECIALIST), Interaction.READ)).isTrue();
+        assertThat(AccessRules.supervisionAllows(Set.of(Role.PEER_SPECIALIST), Interaction.CREATE)).isFalse();
+        assertThat(AccessRules.supervisionAllows(Set.of(Role.CLINICIAN), Interaction.READ)).isFalse();
+        assertThat(AccessRules.supervisionAllows(Set.of(Role.ADMIN), Interaction.READ)).isFalse();
+        assertThat(AccessRules.supervisionAllows(Set.of(Role.EHR_SYSTEM), Interaction.DELETE)).isTrue();
+        assertThat(AccessRules.supervisionAllows(Set.of(), Interaction.READ)).isFalse();
+    }
+
+    @Test
     void noRoleMeansNothing() {
         assertThat(AccessRules.roleAllows(Set.of(), "Patient", Interaction.READ)).isFalse();
     }
