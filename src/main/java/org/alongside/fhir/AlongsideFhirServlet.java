@@ -57,6 +57,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     transient PatientEverything patientEverything;
 
     @Inject
+    transient org.alongside.sync.subscription.SubscriptionQueries subscriptionQueries;
+
+    @Inject
     transient ConformanceResources conformance;
 
     @Inject
@@ -121,6 +124,7 @@ public class AlongsideFhirServlet extends RestfulServer {
                 matchingService, escalationService));
         registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
         registerProvider(new PatientEverythingOperation(patientEverything));
+        registerProvider(new SubscriptionOperations(subscriptionQueries));
         registerProvider(new TerminologyOperations(terminology, conformance));
 
         Set<String> conformanceTypes =
