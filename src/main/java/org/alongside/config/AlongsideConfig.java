@@ -190,9 +190,9 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.subscription.fhir-base-url")
     Optional<String> subscriptionFhirBaseUrl;
 
-    /** The server's HTTP port (the server.xml variable), for the default of the base URL above. */
+    /** The server's HTTP port (server.xml passes its http.port variable), for the default of the base URL above. */
     @Inject
-    @ConfigProperty(name = "http.port", defaultValue = "9080")
+    @ConfigProperty(name = "alongside.subscription.http-port", defaultValue = "9080")
     String httpPort;
 
     /** How long a topic Subscription's delivered events stay available to $events. */

@@ -451,8 +451,8 @@ class TopicSubscriptionIT {
         assign(seen[1]);
         assign(unseen[1]);
         // an EHR app launched for one person: patient-level scopes reach that person only
-        IGenericClient launched = FhirServer.clientWith(FhirServer.token("ehr-system", null, "patient/*.cruds",
-                "Patient/" + seen[0]));
+        IGenericClient launched = FhirServer.clientWith(FhirServer.token("ehr-system", null,
+                "launch/patient patient/*.cruds", seen[0]));
         subscribe(launched, topicSubscription("peer-session-recorded", "full-resource", unseen[0], "/unseen"));
         subscribe(launched, topicSubscription("peer-session-recorded", "full-resource", seen[0], "/seen"));
         session(unseen[0]);
@@ -468,6 +468,17 @@ class TopicSubscriptionIT {
         Bundle shown = notifications("/seen", 1).get(0);
         assertThat(part(events(shown).get(0), "focus")).isEqualTo("Encounter/" + visible);
         assertThat(shown.getEntry().get(1).getResource()).isInstanceOf(Encounter.class);
+    }
+
+    @Test
+    void theSyncGuidesTopicExamplesRun() throws Exception {
+        String output = GuideScript.run(GuideScript.blocks(GuideScript.read("docs/sync.md",
+                "Topic-based subscriptions")), "topics-" + RUN, Map.of("HOOK", receiver.url("/guide")));
+        assertThat(output).containsPattern("Subscription/\\S+ is active");
+        assertThat(output).contains("status active", "events-since-subscription-start 1", "event-number 1",
+                "focus Task/");
+        assertThat(receiver.all()).extracting(TopicSubscriptionIT::type).contains("handshake");
+        assertThat(receiver.all()).allSatisfy(r -> assertThat(r.header("Authorization")).isEqualTo("Bearer hook-secret"));
     }
 
     @Test

@@ -20,9 +20,12 @@ public final class LocalServer {
     private LocalServer() {
     }
 
-    /** Liberty reports "started" before the application is; waits until it reports ready and serves metadata. */
+    /**
+     * Liberty reports "started" before the application is; waits until it reports ready and serves metadata: 240 s,
+     * or {@code -Dalongside.it.ready-timeout-seconds} on a loaded machine.
+     */
     public static void awaitReady(String baseUrl) {
-        awaitReady(baseUrl, Duration.ofSeconds(240), () -> { });
+        awaitReady(baseUrl, Duration.ofSeconds(Long.getLong("alongside.it.ready-timeout-seconds", 240)), () -> { });
     }
 
     /**

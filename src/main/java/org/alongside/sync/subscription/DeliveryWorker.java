@@ -226,8 +226,7 @@ public class DeliveryWorker {
             }
             outbox.handshakeDone(id);
             statusWriter.active(id);
-            status = SubscriptionStatus.ACTIVE;
-            inError = false;
+            return; // events are recorded from now on; the next poll delivers them
         }
         if (status == SubscriptionStatus.REQUESTED) {
             return;
