@@ -139,6 +139,7 @@ class TopicSubscriptionIT {
                 .addParameter("start", new DateTimeType(Date.from(start)))
                 .addParameter("end", new DateTimeType(Date.from(start.plus(40, ChronoUnit.MINUTES))))
                 .addParameter("modality", new StringType("video"))
+                .addParameter("focus", new Coding("http://alongside.health/fhir/CodeSystem/focus-area", "cravings", null))
                 .addParameter("whatWasDone", new StringType("Talked through the week"))
                 .addParameter("response", new StringType("Felt heard"))
                 .addParameter("nextSteps", new StringType("Call on Friday"));
