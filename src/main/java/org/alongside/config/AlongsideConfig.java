@@ -182,6 +182,24 @@ public class AlongsideConfig {
     @ConfigProperty(name = "alongside.subscription.allowed-hosts")
     Optional<List<String>> subscriptionAllowedHosts;
 
+    /**
+     * The FHIR base URL the fullUrls of topic notifications name (what clients reach this server at, e.g. behind a
+     * proxy); when not set, http://localhost:[http.port]/fhir.
+     */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.fhir-base-url")
+    Optional<String> subscriptionFhirBaseUrl;
+
+    /** The server's HTTP port (server.xml passes its http.port variable), for the default of the base URL above. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.http-port", defaultValue = "9080")
+    String httpPort;
+
+    /** How long a topic Subscription's delivered events stay available to $events. */
+    @Inject
+    @ConfigProperty(name = "alongside.subscription.event-retention", defaultValue = "P7D")
+    Duration subscriptionEventRetention;
+
     /** Name of this instance in leases and the X-Alongside-Instance header; a random one when not set. */
     @Inject
     @ConfigProperty(name = "alongside.subscription.instance-id")
@@ -225,6 +243,15 @@ public class AlongsideConfig {
 
     public List<String> subscriptionAllowedHosts() {
         return subscriptionAllowedHosts.orElse(List.of()).stream().map(String::trim).filter(h -> !h.isEmpty()).toList();
+    }
+
+    public String subscriptionFhirBaseUrl() {
+        return subscriptionFhirBaseUrl.filter(url -> !url.isBlank()).map(url -> url.replaceAll("/+$", ""))
+                .orElse("http://localhost:" + httpPort + "/fhir");
+    }
+
+    public Duration subscriptionEventRetention() {
+        return subscriptionEventRetention;
     }
 
     public Optional<String> subscriptionInstanceId() {

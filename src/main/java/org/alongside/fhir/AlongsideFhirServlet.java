@@ -58,6 +58,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     transient PatientEverything patientEverything;
 
     @Inject
+    transient org.alongside.sync.subscription.SubscriptionQueries subscriptionQueries;
+
+    @Inject
     transient ConformanceResources conformance;
 
     @Inject
@@ -126,6 +129,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         registerProvider(new RecoveryOutcomeOperations(recoveryCapitalService));
         registerProvider(new BulkExportOperations(bulkExportService, fhirContext));
         registerProvider(new PatientEverythingOperation(patientEverything));
+        registerProvider(new SubscriptionOperations(subscriptionQueries));
         registerProvider(new TerminologyOperations(terminology, conformance));
 
         Set<String> conformanceTypes =

@@ -62,6 +62,29 @@ public class CapabilityStatementCustomizer {
                 .forEach(o -> o.setDefinition(definitions.get(o.getName())));
     }
 
+    /**
+     * Subscriptions Backport IG (R4): the statement instantiates the IG's R4 server statement, Subscription supports
+     * the backport profile, lists the topics offered by canonical URL (the IG's extension) and points $status and
+     * $events at the IG's OperationDefinitions.
+     */
+    private static void declareTopicSubscriptions(CapabilityStatement capability,
+                                                  CapabilityStatementRestResourceComponent resource) {
+        if (!resource.getType().equals("Subscription")) {
+            return;
+        }
+        capability.addInstantiates(
+                "http://hl7.org/fhir/uv/subscriptions-backport/CapabilityStatement/backport-subscription-server-r4");
+        resource.addSupportedProfile(org.alongside.sync.subscription.SubscriptionSpecs.BACKPORT_PROFILE);
+        for (var topic : org.alongside.sync.subscription.MentorshipTopics.ALL) {
+            resource.addExtension("http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/"
+                    + "capabilitystatement-subscriptiontopic-canonical", new org.hl7.fhir.r4.model.CanonicalType(topic.url()));
+        }
+        Map<String, String> definitions = Map.of("status", SubscriptionOperations.STATUS_DEFINITION,
+                "events", SubscriptionOperations.EVENTS_DEFINITION);
+        resource.getOperation().stream().filter(o -> definitions.containsKey(o.getName()))
+                .forEach(o -> o.setDefinition(definitions.get(o.getName())));
+    }
+
     @Hook(Pointcut.SERVER_CAPABILITY_STATEMENT_GENERATED)
     public void customize(IBaseConformance conformance) {
         CapabilityStatement capability = (CapabilityStatement) conformance;
@@ -84,6 +107,7 @@ public class CapabilityStatementCustomizer {
         for (CapabilityStatementRestResourceComponent resource : capability.getRestFirstRep().getResource()) {
             String type = resource.getType();
             declareTerminology(resource);
+            declareTopicSubscriptions(capability, resource);
             for (StructureDefinition profile : profiles.profiles()) {
                 if (profile.getType().equals(type)) {
                     resource.addSupportedProfile(profile.getUrl());

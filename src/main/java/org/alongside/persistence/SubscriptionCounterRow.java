@@ -20,6 +20,10 @@ public class SubscriptionCounterRow {
     protected SubscriptionCounterRow() {
     }
 
+    long last() {
+        return lastEvent;
+    }
+
     long next() {
         return ++lastEvent;
     }

@@ -30,6 +30,18 @@ public class SubscriptionDeliveryRow {
     @Column(name = "lease_until")
     private Instant leaseUntil;
 
+    @Column(name = "handshake", nullable = false)
+    private boolean handshake;
+
+    @Column(name = "heartbeat_seconds")
+    private Integer heartbeatSeconds;
+
+    @Column(name = "heartbeat_due")
+    private Instant heartbeatDue;
+
+    @Column(name = "owner_caller")
+    private String owner;
+
     protected SubscriptionDeliveryRow() {
     }
 
@@ -41,6 +53,48 @@ public class SubscriptionDeliveryRow {
 
     void setActive(boolean active) {
         this.active = active;
+    }
+
+    /**
+     * A topic Subscription's setup as last written: a handshake to send (null keeps what is pending, so a handshake
+     * that failed is retried after the server marked the Subscription error), the heartbeat period, the owner (null
+     * keeps the previous one: the server's own status writes do not change who subscribed).
+     */
+    void setup(Boolean handshake, Integer heartbeatSeconds, String owner, Instant now) {
+        if (handshake != null) {
+            this.handshake = handshake;
+        }
+        if (!java.util.Objects.equals(this.heartbeatSeconds, heartbeatSeconds)) {
+            this.heartbeatSeconds = heartbeatSeconds;
+            this.heartbeatDue = heartbeatSeconds == null ? null : now.plusSeconds(heartbeatSeconds);
+        }
+        if (owner != null) {
+            this.owner = owner;
+        }
+    }
+
+    boolean handshakePending() {
+        return handshake;
+    }
+
+    Instant heartbeatDue() {
+        return heartbeatDue;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /** Something reached the endpoint: the next heartbeat is due one period from now. */
+    void sent(Instant now) {
+        if (heartbeatSeconds != null) {
+            heartbeatDue = now.plusSeconds(heartbeatSeconds);
+        }
+    }
+
+    void handshakeDone(Instant now) {
+        handshake = false;
+        sent(now);
     }
 
     int failures() {

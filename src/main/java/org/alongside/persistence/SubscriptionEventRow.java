@@ -44,11 +44,20 @@ public class SubscriptionEventRow {
     @Column(name = "attempts", nullable = false)
     private int attempts;
 
+    /** Set (by a statement, the entity is insert-only) when a retained event was delivered. */
+    @Column(name = "delivered_at", insertable = false, updatable = false)
+    private Instant deliveredAt;
+
+    /** Kept after delivery, for {@code $events} (topic Subscriptions). */
+    @Column(name = "retain", nullable = false)
+    private boolean retain;
+
     protected SubscriptionEventRow() {
     }
 
     SubscriptionEventRow(String subscriptionId, long eventNumber, String type, String resourceId, long versionId,
-                         Instant createdAt) {
+                         Instant createdAt, boolean retain) {
+        this.retain = retain;
         this.subscriptionId = subscriptionId;
         this.eventNumber = eventNumber;
         this.type = type;
@@ -62,6 +71,7 @@ public class SubscriptionEventRow {
     }
 
     PendingEvent toPending() {
-        return new PendingEvent(pk, subscriptionId, eventNumber, type, resourceId, versionId, attempts);
+        return new PendingEvent(pk, subscriptionId, eventNumber, type, resourceId, versionId, attempts, createdAt,
+                retain);
     }
 }

@@ -90,6 +90,15 @@ public class OperationAccess {
                     guard.requireInteraction(access, "Patient", Interaction.SEARCH);
                 }
                 break;
+            case "$status":
+            case "$events":
+                // Subscriptions Backport IG: reads of the Subscription; $events then reads each event's record as
+                // this caller may see it
+                if (!"Subscription".equals(type) || id == null) {
+                    throw AccessGuard.forbidden("Operation " + operation + " is offered on a Subscription");
+                }
+                guard.requireRecord(access, store.read("Subscription", id), Interaction.READ);
+                break;
             case "$record-peer-session":
                 guard.requireInteraction(access, "Encounter", Interaction.CREATE);
                 break;

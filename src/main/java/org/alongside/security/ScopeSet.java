@@ -26,9 +26,17 @@ public final class ScopeSet {
             Pattern.compile("(patient|user|system)/(\\*|[A-Z][A-Za-z]+)\\.(read|write|\\*|c?r?u?d?s?)");
 
     private final List<Grant> grants;
+    /** The claim as given (kept so that a caller can be noted and restored, e.g. a Subscription's owner). */
+    private final String claim;
 
-    private ScopeSet(List<Grant> grants) {
+    private ScopeSet(List<Grant> grants, String claim) {
         this.grants = List.copyOf(grants);
+        this.claim = claim == null ? "" : claim.trim();
+    }
+
+    /** The scope claim this set was parsed from. */
+    public String claim() {
+        return claim;
     }
 
     public static ScopeSet parse(String scopeClaim) {
@@ -43,7 +51,7 @@ public final class ScopeSet {
                         interactions(m.group(3))));
             }
         }
-        return new ScopeSet(grants);
+        return new ScopeSet(grants, scopeClaim);
     }
 
     private static Set<Interaction> interactions(String permissions) {

@@ -159,6 +159,51 @@ class CapabilityWalkIT {
     }
 
     /**
+     * Subscriptions Backport IG: the statement instantiates the IG's R4 server statement; Subscription lists the
+     * backport profile, the topics by canonical URL and $status and $events with the IG's OperationDefinitions. Each
+     * topic is subscribed to with the profile (accepted; the Subscription is off, so it never notifies anyone) and both
+     * operations answer on it as declared.
+     */
+    @Test
+    void everyDeclaredTopicAndSubscriptionOperationWorks() {
+        CapabilityStatement capability = client.capabilities().ofType(CapabilityStatement.class).execute();
+        String backport = "http://hl7.org/fhir/uv/subscriptions-backport/";
+        assertThat(capability.getInstantiates()).extracting(c -> c.getValue())
+                .contains(backport + "CapabilityStatement/backport-subscription-server-r4");
+        CapabilityStatementRestResourceComponent subscription = capability.getRestFirstRep().getResource().stream()
+                .filter(r -> r.getType().equals("Subscription")).findFirst().orElseThrow();
+        assertThat(subscription.getSupportedProfile()).extracting(c -> c.getValue())
+                .contains(backport + "StructureDefinition/backport-subscription");
+        List<String> topics = subscription.getExtensionsByUrl(backport
+                + "StructureDefinition/capabilitystatement-subscriptiontopic-canonical").stream()
+                .map(e -> e.getValue().primitiveValue()).toList();
+        assertThat(topics).hasSize(6).allMatch(t -> t.startsWith("http://alongside.health/fhir/SubscriptionTopic/"));
+        assertThat(subscription.getOperation()).extracting(o -> o.getName() + " " + o.getDefinition())
+                .contains(
+                        "status " + backport + "OperationDefinition/backport-subscription-status",
+                        "events " + backport + "OperationDefinition/backport-subscription-events");
+        for (String topic : topics) {
+            HttpResponse<String> created = FhirServer.send("POST", "/Subscription", "application/fhir+json",
+                    "{\"resourceType\":\"Subscription\",\"meta\":{\"profile\":[\"" + backport
+                            + "StructureDefinition/backport-subscription\"]},\"status\":\"off\",\"reason\":\"walk\","
+                            + "\"criteria\":\"" + topic + "\",\"channel\":{\"type\":\"rest-hook\","
+                            + "\"endpoint\":\"http://127.0.0.1:9/walk\",\"payload\":\"application/fhir+json\"}}");
+            assertThat(created.statusCode()).as(topic + " " + created.body()).isEqualTo(201);
+            String id = created.headers().firstValue("Location").orElseThrow()
+                    .replaceAll(".*/Subscription/([^/]+)/_history/.*", "$1");
+            HttpResponse<String> status = FhirServer.get("/Subscription/" + id + "/$status");
+            assertThat(status.statusCode()).as("$status").isEqualTo(200);
+            assertThat(status.body()).contains("query-status", topic);
+            HttpResponse<String> events = FhirServer.send("POST", "/Subscription/" + id + "/$events",
+                    "application/fhir+json", "{\"resourceType\":\"Parameters\",\"parameter\":["
+                            + "{\"name\":\"eventsSinceNumber\",\"valueString\":\"1\"}]}");
+            assertThat(events.statusCode()).as("$events " + events.body()).isEqualTo(200);
+            assertThat(events.body()).contains("query-event", "\"history\"");
+            assertThat(FhirServer.send("DELETE", "/Subscription/" + id, null, null).statusCode()).isIn(200, 204);
+        }
+    }
+
+    /**
      * The smallest body each type accepts, with {@code extra} elements. Subscriptions must be usable (R4 requires
      * status, reason, criteria and channel); this one is off, so it never notifies anyone.
      */

@@ -47,6 +47,12 @@ final class GuideScript {
 
     /** Runs the blocks with {@code BASE} (this server's FHIR base) and {@code RUN} set; fails unless every block ran. */
     static String run(List<String> blocks, String run) throws IOException, InterruptedException {
+        return run(blocks, run, java.util.Map.of());
+    }
+
+    /** The same, with more variables for the script (e.g. a receiver's URL the guide leaves to the reader). */
+    static String run(List<String> blocks, String run, java.util.Map<String, String> variables)
+            throws IOException, InterruptedException {
         StringBuilder script = new StringBuilder("set -euo pipefail\n");
         for (int i = 0; i < blocks.size(); i++) {
             script.append("echo '### block ").append(i).append("'\n").append(blocks.get(i)).append('\n');
@@ -56,6 +62,7 @@ final class GuideScript {
         ProcessBuilder bash = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
         bash.environment().put("BASE", FhirServer.fhirBase());
         bash.environment().put("RUN", run);
+        bash.environment().putAll(variables);
         Process process = bash.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();

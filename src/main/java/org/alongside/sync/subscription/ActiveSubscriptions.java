@@ -72,7 +72,7 @@ public class ActiveSubscriptions {
                 Subscription.class, "status", "active,error")) {
             try {
                 SubscriptionSpec spec = specs.parse(subscription);
-                byType.computeIfAbsent(spec.criteria().resourceType(), t -> new ArrayList<>()).add(spec);
+                byType.computeIfAbsent(spec.watchedType(), t -> new ArrayList<>()).add(spec);
             } catch (BaseServerResponseException e) {
                 // stored before a configuration change (type removed, host no longer allowed): skip it
                 LOG.warning("Subscription " + subscription.getIdElement().getIdPart() + " is not usable and records"

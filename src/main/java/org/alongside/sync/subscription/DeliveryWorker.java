@@ -14,14 +14,18 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.alongside.config.AlongsideConfig;
+import org.alongside.security.Caller;
+import org.alongside.security.RequestAccess;
 import org.alongside.store.ResourceStore;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
 
@@ -59,6 +63,9 @@ public class DeliveryWorker {
 
     @Inject
     Backoff backoff;
+
+    @Inject
+    TopicNotifications notifications;
 
     private String instance;
     private Duration lease;
@@ -139,7 +146,8 @@ public class DeliveryWorker {
             return; // deleted meanwhile: its events were dropped with it
         }
         SubscriptionStatus status = subscription.getStatus();
-        if (status != SubscriptionStatus.ACTIVE && status != SubscriptionStatus.ERROR) {
+        if (status != SubscriptionStatus.ACTIVE && status != SubscriptionStatus.ERROR
+                && status != SubscriptionStatus.REQUESTED) { // requested: a topic Subscription's handshake
             return;
         }
         boolean inError = status == SubscriptionStatus.ERROR;
@@ -152,10 +160,19 @@ public class DeliveryWorker {
             // or its name now resolves to an internal address)
             if (!events.isEmpty()) {
                 outbox.failed(events.get(0), instance, backoff::delay);
+            } else {
+                outbox.failedWithoutEvent(subscriptionId, instance, backoff::delay);
             }
             if (!inError) {
                 statusWriter.error(subscriptionId, "Delivery stopped: " + e.getMessage());
             }
+            return;
+        }
+        if (spec.topicBased()) {
+            deliverTopic(spec, status, events);
+            return;
+        }
+        if (status == SubscriptionStatus.REQUESTED) {
             return;
         }
         for (PendingEvent event : events) {
@@ -186,6 +203,99 @@ public class DeliveryWorker {
                 inError = false;
             }
         }
+    }
+
+    /**
+     * A topic Subscription: first the handshake when one is due (accepted: the Subscription becomes active), then its
+     * events one notification each, in order, read as its owner; with nothing to send, a heartbeat when one is due.
+     * A failure of any of them waits for the backoff and marks the Subscription error, as for plain ones.
+     */
+    private void deliverTopic(SubscriptionSpec spec, SubscriptionStatus status, List<PendingEvent> events) {
+        String id = spec.id();
+        TopicState state = outbox.topicState(id);
+        Optional<Caller> owner = SubscriptionOwner.decode(state.owner());
+        boolean inError = status == SubscriptionStatus.ERROR;
+        if (state.handshakePending()) {
+            if (!outbox.renew(id, instance, lease)) {
+                return;
+            }
+            Bundle handshake = NotificationBundles.notification(context(spec, status, state.eventsSinceStart()),
+                    NotificationBundles.Type.HANDSHAKE, List.of());
+            if (!sent(spec, client.sendNotification(spec, handshake, null), "the handshake", inError)) {
+                return;
+            }
+            outbox.handshakeDone(id);
+            statusWriter.active(id);
+            return; // events are recorded from now on; the next poll delivers them
+        }
+        if (status == SubscriptionStatus.REQUESTED) {
+            return;
+        }
+        for (PendingEvent event : events) {
+            if (stopping || !outbox.renew(id, instance, lease)) {
+                return;
+            }
+            List<NotificationBundles.Event> payload = owner.isEmpty()
+                    ? notifications.events(List.of(event), TopicSubscription.Content.EMPTY)
+                    : RequestAccess.asCaller(owner.get(), () -> notifications.events(List.of(event),
+                    spec.topic().content()));
+            Bundle notification = NotificationBundles.notification(context(spec, SubscriptionStatus.ACTIVE,
+                    event.eventNumber()), NotificationBundles.Type.EVENT_NOTIFICATION, payload);
+            RestHookClient.Outcome outcome = client.sendNotification(spec, notification, event.eventNumber());
+            if (!outcome.delivered()) {
+                int failures = outbox.failed(event, instance, backoff::delay);
+                if (Integer.bitCount(failures) == 1) {
+                    LOG.warning("Subscription " + id + ": event " + event.eventNumber() + " not delivered ("
+                            + outcome.problem() + "), consecutive failures " + failures);
+                }
+                if (!inError) {
+                    statusWriter.error(id, "Delivery of event " + event.eventNumber() + " failed at " + Instant.now()
+                            + ": " + outcome.problem() + ". Retrying with backoff; events are kept and delivered in"
+                            + " order once the endpoint accepts them.");
+                }
+                return;
+            }
+            outbox.delivered(event);
+            if (inError) {
+                statusWriter.active(id);
+                inError = false;
+            }
+        }
+        Instant now = Instant.now();
+        if (events.isEmpty() && state.heartbeatDue() != null && !state.heartbeatDue().isAfter(now)
+                && outbox.renew(id, instance, lease)) {
+            Bundle heartbeat = NotificationBundles.notification(context(spec, status, state.eventsSinceStart()),
+                    NotificationBundles.Type.HEARTBEAT, List.of());
+            if (sent(spec, client.sendNotification(spec, heartbeat, null), "a heartbeat", inError)) {
+                outbox.heartbeatSent(id);
+                if (inError) {
+                    statusWriter.active(id);
+                }
+            }
+        }
+        outbox.forgetDelivered(id, now.minus(config.subscriptionEventRetention()));
+    }
+
+    /** Records a failed handshake or heartbeat like a failed event (backoff, status error); true when it arrived. */
+    private boolean sent(SubscriptionSpec spec, RestHookClient.Outcome outcome, String what, boolean inError) {
+        if (outcome.delivered()) {
+            return true;
+        }
+        int failures = outbox.failedWithoutEvent(spec.id(), instance, backoff::delay);
+        if (Integer.bitCount(failures) == 1) {
+            LOG.warning("Subscription " + spec.id() + ": " + what + " not delivered (" + outcome.problem()
+                    + "), consecutive failures " + failures);
+        }
+        if (!inError) {
+            statusWriter.error(spec.id(), "Delivery of " + what + " failed at " + Instant.now() + ": "
+                    + outcome.problem() + ". Retrying with backoff.");
+        }
+        return false;
+    }
+
+    private NotificationBundles.Context context(SubscriptionSpec spec, SubscriptionStatus status, long eventsSinceStart) {
+        return new NotificationBundles.Context(config.subscriptionFhirBaseUrl(), spec.id(), spec.topic().topic().url(),
+                status.toCode(), eventsSinceStart);
     }
 
     private RestHookClient.Outcome attempt(SubscriptionSpec spec, PendingEvent event) {

@@ -16,13 +16,23 @@ public interface Outbox {
     long registryGeneration();
 
     /** A Subscription was created or updated; {@code deliver} says whether its events may be delivered now. */
-    void subscriptionWritten(String subscriptionId, boolean deliver);
+    default void subscriptionWritten(String subscriptionId, boolean deliver) {
+        subscriptionWritten(subscriptionId, deliver, TopicSetup.NONE);
+    }
+
+    /** The same, with what a topic Subscription adds (handshake, heartbeat, owner). */
+    void subscriptionWritten(String subscriptionId, boolean deliver, TopicSetup topic);
 
     /** A Subscription was deleted: its undelivered events are dropped (its event numbers never restart). */
     void subscriptionDeleted(String subscriptionId);
 
     /** Records one event; returns its number, the Subscription's previous number plus one. */
-    long record(String subscriptionId, String type, String id, long version);
+    default long record(String subscriptionId, String type, String id, long version) {
+        return record(subscriptionId, type, id, version, false);
+    }
+
+    /** Records one event, kept after delivery when {@code retain} (a topic Subscription's, for $events). */
+    long record(String subscriptionId, String type, String id, long version, boolean retain);
 
     // ---------------------------------------------------------------- the delivery worker
 
@@ -46,6 +56,27 @@ public interface Outbox {
      * failure count, and the claim is released. Returns that count.
      */
     int failed(PendingEvent event, String owner, IntFunction<Duration> backoff);
+
+    /** The handshake or a heartbeat (no event) could not be delivered: like {@link #failed}, without an event. */
+    int failedWithoutEvent(String subscriptionId, String owner, IntFunction<Duration> backoff);
+
+    /** The topic state of a Subscription: pending handshake, heartbeat due, owner, events so far. */
+    TopicState topicState(String subscriptionId);
+
+    /** The handshake was accepted. */
+    void handshakeDone(String subscriptionId);
+
+    /** A heartbeat was accepted. */
+    void heartbeatSent(String subscriptionId);
+
+    /**
+     * The kept events of a Subscription numbered {@code since} to {@code until} (inclusive), delivered or not, in
+     * order, at most {@code max}.
+     */
+    List<PendingEvent> events(String subscriptionId, long since, long until, int max);
+
+    /** Drops kept events delivered before {@code before}. */
+    void forgetDelivered(String subscriptionId, java.time.Instant before);
 
     /** Ends the claim (no-op when it is no longer this owner's). */
     void release(String subscriptionId, String owner);

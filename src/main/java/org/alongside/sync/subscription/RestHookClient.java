@@ -39,7 +39,35 @@ public final class RestHookClient {
     }
 
     public Outcome send(SubscriptionSpec subscription, PendingEvent event, IBaseResource resource) {
-        HttpRequest request = request(subscription, event, resource);
+        return send(request(subscription, event, resource));
+    }
+
+    /**
+     * Sends a topic notification Bundle: {@code POST [endpoint]} with the Bundle in the Subscription's payload type,
+     * with its headers and Alongside's ({@code X-Alongside-Event-Number} only when it carries an event).
+     */
+    public Outcome sendNotification(SubscriptionSpec subscription, org.hl7.fhir.r4.model.Bundle bundle, Long eventNumber) {
+        return send(notificationRequest(subscription, bundle, eventNumber));
+    }
+
+    HttpRequest notificationRequest(SubscriptionSpec subscription, org.hl7.fhir.r4.model.Bundle bundle,
+                                    Long eventNumber) {
+        boolean xml = subscription.payload().endsWith("xml");
+        String body = (xml ? fhirContext.newXmlParser() : fhirContext.newJsonParser()).encodeResourceToString(bundle);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(subscription.endpoint())
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", subscription.payload() + "; charset=UTF-8")
+                .timeout(requestTimeout);
+        for (ChannelHeaders.Header header : subscription.headers()) {
+            builder.header(header.name(), header.value());
+        }
+        if (eventNumber != null) {
+            builder.header(EVENT_NUMBER, Long.toString(eventNumber));
+        }
+        return builder.header(SUBSCRIPTION, "Subscription/" + subscription.id()).header(INSTANCE, instance).build();
+    }
+
+    private Outcome send(HttpRequest request) {
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();

@@ -26,6 +26,15 @@ public final class SubscriptionSpecs {
 
     public static final String SUBSCRIPTION = "Subscription";
 
+    /** Subscriptions Backport IG (STU 1.1): the R4 profile and the extensions it reads. */
+    public static final String BACKPORT = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/";
+    public static final String BACKPORT_PROFILE = BACKPORT + "backport-subscription";
+    public static final String FILTER_CRITERIA = BACKPORT + "backport-filter-criteria";
+    public static final String PAYLOAD_CONTENT = BACKPORT + "backport-payload-content";
+    public static final String HEARTBEAT_PERIOD = BACKPORT + "backport-heartbeat-period";
+    /** Longest heartbeat period accepted: a day. */
+    static final int MAX_HEARTBEAT_SECONDS = 86_400;
+
     private static final Map<String, String> PAYLOADS = Map.of(
             "application/fhir+json", "application/fhir+json", "application/json", "application/fhir+json",
             "application/json+fhir", "application/fhir+json", "application/fhir+xml", "application/fhir+xml",
@@ -81,9 +90,24 @@ public final class SubscriptionSpecs {
             throw refuse("Subscription.channel.type " + channel.getType().toCode()
                     + " is not supported; this server supports rest-hook only");
         }
-        SearchQuery criteria = criteria(subscription.getCriteria());
+        boolean claimsBackport = subscription.getMeta().getProfile().stream()
+                .anyMatch(p -> BACKPORT_PROFILE.equals(p.getValue()));
+        TopicSubscription topic = null;
+        SearchQuery criteria = null;
+        if (claimsBackport || isCanonical(subscription.getCriteria())) {
+            topic = topic(subscription);
+        } else {
+            criteria = criteria(subscription.getCriteria());
+        }
         URI endpoint = endpoint(channel.getEndpoint());
         String payload = payload(channel.getPayload());
+        if (topic != null && payload == null) {
+            payload = topic.content() == TopicSubscription.Content.EMPTY ? "application/fhir+json" : null;
+            if (payload == null) {
+                throw refuse("Subscription.channel.payload is required for " + topic.content().code()
+                        + " notifications: application/fhir+json or application/fhir+xml");
+            }
+        }
         List<ChannelHeaders.Header> headers;
         try {
             headers = ChannelHeaders.parse(channel.getHeader().stream().map(StringType::getValue).toList());
@@ -91,7 +115,97 @@ public final class SubscriptionSpecs {
             throw refuse("Subscription." + e.getMessage());
         }
         return new SubscriptionSpec(subscription.getIdElement().getIdPart(), subscription.getStatus(), criteria,
-                endpoint, payload, headers, subscription.hasEnd() ? subscription.getEnd().toInstant() : null);
+                endpoint, payload, headers, subscription.hasEnd() ? subscription.getEnd().toInstant() : null, topic);
+    }
+
+    private static boolean isCanonical(String criteria) {
+        return criteria != null && (criteria.startsWith("http://") || criteria.startsWith("https://"));
+    }
+
+    /**
+     * A backport Subscription: {@code criteria} is a topic's canonical URL, {@code backport-filter-criteria} on it
+     * narrows the events ({@code patient} only, the filter every topic declares), the payload's
+     * {@code backport-payload-content} says how much a notification carries, {@code backport-heartbeat-period}
+     * on the channel asks for heartbeats.
+     */
+    TopicSubscription topic(Subscription subscription) {
+        String url = subscription.getCriteria();
+        Topic topic = MentorshipTopics.byUrl(url).orElseThrow(() -> refuse("Subscription.criteria: "
+                + (url == null || url.isBlank() ? "a topic's canonical URL is required" : "unknown topic " + url)
+                + "; this server offers " + String.join(", ", MentorshipTopics.ALL.stream().map(Topic::url).toList())));
+        SearchQuery filter = filter(topic, subscription.getCriteriaElement().getExtension().stream()
+                .filter(e -> FILTER_CRITERIA.equals(e.getUrl())).toList());
+        Subscription.SubscriptionChannelComponent channel = subscription.getChannel();
+        TopicSubscription.Content content = TopicSubscription.Content.ID_ONLY;
+        var contentExtension = channel.getPayloadElement().getExtensionByUrl(PAYLOAD_CONTENT);
+        if (contentExtension != null) {
+            String code = contentExtension.getValue() == null ? null : contentExtension.getValue().primitiveValue();
+            content = TopicSubscription.Content.fromCode(code).orElseThrow(() -> refuse(
+                    "Subscription.channel.payload backport-payload-content must be empty, id-only or full-resource"));
+        }
+        Integer heartbeat = null;
+        var heartbeatExtension = channel.getExtensionByUrl(HEARTBEAT_PERIOD);
+        if (heartbeatExtension != null) {
+            String value = heartbeatExtension.getValue() == null ? null
+                    : heartbeatExtension.getValue().primitiveValue();
+            try {
+                heartbeat = value == null ? null : Integer.valueOf(value);
+            } catch (NumberFormatException e) {
+                heartbeat = null;
+            }
+            if (heartbeat == null || heartbeat < 1 || heartbeat > MAX_HEARTBEAT_SECONDS) {
+                throw refuse("Subscription.channel backport-heartbeat-period must be a whole number of seconds from 1"
+                        + " to " + MAX_HEARTBEAT_SECONDS);
+            }
+        }
+        return new TopicSubscription(topic, content, filter, heartbeat);
+    }
+
+    /**
+     * The filters as one search on the topic's resource type: each reads {@code [Type?]patient=Patient/[id]} (several
+     * ids comma-separated); every filter must hold. Null when there is none.
+     */
+    SearchQuery filter(Topic topic, List<org.hl7.fhir.r4.model.Extension> filters) {
+        if (filters.isEmpty()) {
+            return null;
+        }
+        List<String> patients = new java.util.ArrayList<>();
+        for (org.hl7.fhir.r4.model.Extension extension : filters) {
+            String value = extension.getValue() == null ? null : extension.getValue().primitiveValue();
+            if (value == null || value.isBlank()) {
+                throw refuse("Subscription.criteria backport-filter-criteria needs a value such as "
+                        + topic.resourceType() + "?patient=Patient/123");
+            }
+            int question = value.indexOf('?');
+            if (question >= 0 && !value.substring(0, question).equals(topic.resourceType())) {
+                throw refuse("Subscription.criteria backport-filter-criteria: topic " + topic.id() + " is about "
+                        + topic.resourceType() + ", not " + value.substring(0, question));
+            }
+            Map<String, List<String>> params = SearchRequestParser.queryParameters(value.substring(question + 1));
+            for (Map.Entry<String, List<String>> param : params.entrySet()) {
+                if (!param.getKey().equals("patient")) {
+                    throw refuse("Subscription.criteria backport-filter-criteria: " + param.getKey() + " is not a"
+                            + " filter of topic " + topic.id() + "; it can be filtered by patient");
+                }
+                for (String ids : param.getValue()) {
+                    List<String> any = new java.util.ArrayList<>();
+                    for (String id : ids.split(",")) {
+                        String patient = id.trim().startsWith("Patient/") ? id.trim().substring(8) : id.trim();
+                        if (!patient.matches("[A-Za-z0-9\\-.]{1,64}")) {
+                            throw refuse("Subscription.criteria backport-filter-criteria: patient must be"
+                                    + " Patient/[id]");
+                        }
+                        any.add("Patient/" + patient);
+                    }
+                    patients.add(String.join(",", any));
+                }
+            }
+        }
+        try {
+            return parser.parse(topic.resourceType(), Map.of(topic.patientSearch(), patients), null, false);
+        } catch (BaseServerResponseException e) {
+            throw refuse("Subscription.criteria backport-filter-criteria: " + e.getMessage());
+        }
     }
 
     /** {@code Type?params} (or just {@code Type}: every change of that type) as a strict search. */

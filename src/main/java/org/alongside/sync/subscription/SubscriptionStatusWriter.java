@@ -15,7 +15,8 @@ import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
  * Shows delivery trouble on the Subscription itself ({@code status} error with an {@code error} text, back to active
  * on success), as a new version written through the interaction pipeline by the server itself (so the Subscription
  * rules and the write checks hold for it as for a client's write). A Subscription the client meanwhile turned off or
- * deleted is left alone.
+ * deleted is left alone. A topic Subscription goes from requested to active when its handshake is accepted, to error
+ * when it is not.
  */
 @ApplicationScoped
 @Transactional
@@ -44,7 +45,9 @@ public class SubscriptionStatusWriter {
             return;
         }
         SubscriptionStatus current = subscription.getStatus();
-        if (current != SubscriptionStatus.ACTIVE && current != SubscriptionStatus.ERROR) {
+        // requested: a topic Subscription whose handshake is being sent (plain ones are stored active)
+        if (current != SubscriptionStatus.ACTIVE && current != SubscriptionStatus.ERROR
+                && current != SubscriptionStatus.REQUESTED) {
             return;
         }
         if (current == status && java.util.Objects.equals(subscription.getError(), error)) {
