@@ -104,6 +104,32 @@ class SubscriptionIT {
 
     // ---------------------------------------------------------------- delivery
 
+    /**
+     * An administrator may manage Subscriptions but reads no clinical records: a full-payload Subscription they write
+     * is told that something matched (the event number, in order) but never what, the resource nor its id. The
+     * deliveries read as the Subscription's owner, through the one door.
+     */
+    @Test
+    void aSubscriptionCarriesOnlyWhatItsOwnerMayReadAnAdministratorsNothingButTheEventNumber() {
+        IGenericClient admin = FhirServer.clientWith(FhirServer.token("admin", "Practitioner/sub-admin-" + system.hashCode(),
+                "user/*.cruds", null));
+        MethodOutcome created = admin.create().resource(subscription("Patient?identifier=" + system + "|",
+                "application/fhir+json")).execute();
+        registered.add(created.getId().getIdPart());
+        String first = create(patient(system, "Withheld"));
+        String second = create(patient(system, "AlsoWithheld"));
+
+        List<HookReceiver.Request> got = receiver.awaitAccepted(2, WAIT);
+        assertThat(got).extracting(HookReceiver.Request::eventNumber).containsExactly(1L, 2L);
+        for (HookReceiver.Request request : got) {
+            assertThat(request.method()).isEqualTo("POST");
+            assertThat(request.path()).isEqualTo("/hook");
+            assertThat(request.body()).isEmpty();
+            assertThat(request.header("X-Alongside-Resource")).isNull();
+            assertThat(String.valueOf(request.headers())).doesNotContain(first, second, "Withheld");
+        }
+    }
+
     @Test
     void fullPayloadIsPutForEachMatchingVersionWithHeadersAndIncreasingEventNumbers() {
         String subscriptionId = register(subscription("Patient?identifier=" + system + "|", "application/fhir+json",

@@ -2,6 +2,7 @@ package org.alongside.sync.subscription;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import jakarta.annotation.PreDestroy;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.alongside.config.AlongsideConfig;
+import org.alongside.interaction.InteractionPipeline;
 import org.alongside.security.Caller;
 import org.alongside.security.RequestAccess;
 import org.alongside.store.ResourceStore;
@@ -54,6 +56,9 @@ public class DeliveryWorker {
 
     @Inject
     ResourceStore store;
+
+    @Inject
+    InteractionPipeline pipeline;
 
     @Inject
     SubscriptionSpecs specs;
@@ -175,6 +180,7 @@ public class DeliveryWorker {
         if (status == SubscriptionStatus.REQUESTED) {
             return;
         }
+        Optional<Caller> owner = SubscriptionOwner.decode(outbox.topicState(subscriptionId).owner());
         for (PendingEvent event : events) {
             if (stopping) {
                 return;
@@ -183,7 +189,7 @@ public class DeliveryWorker {
                 LOG.warning("Lost the claim on Subscription " + subscriptionId + " before event " + event.eventNumber());
                 return;
             }
-            RestHookClient.Outcome outcome = attempt(spec, event);
+            RestHookClient.Outcome outcome = attempt(spec, event, owner);
             if (!outcome.delivered()) {
                 int failures = outbox.failed(event, instance, backoff::delay);
                 if (Integer.bitCount(failures) == 1) { // 1, 2, 4, 8...: a dead endpoint does not flood the log
@@ -298,16 +304,26 @@ public class DeliveryWorker {
                 status.toCode(), eventsSinceStart);
     }
 
-    private RestHookClient.Outcome attempt(SubscriptionSpec spec, PendingEvent event) {
-        IBaseResource resource = null;
-        if (spec.fullPayload()) {
-            try {
-                resource = store.readVersion(event.type(), event.id(), event.version());
-            } catch (BaseServerResponseException e) {
-                return new RestHookClient.Outcome(false, "version " + event.version() + " could not be read ("
-                        + e.getStatusCode() + ")");
-            }
+    /**
+     * A plain rest-hook delivery. The version is read through the pipeline as the Subscription's owner (whoever wrote
+     * it), so their reach, scopes and Part 2 consent decide what the notification carries: the resource (with a
+     * payload) and its id, or, for a version they may not read, or a Subscription without a recorded owner, a ping
+     * that names nothing (the subscriber reads with its own token). Any other failure to read is a failed attempt,
+     * retried with backoff.
+     */
+    private RestHookClient.Outcome attempt(SubscriptionSpec spec, PendingEvent event, Optional<Caller> owner) {
+        if (owner.isEmpty()) {
+            return client.sendWithheld(spec, event);
         }
-        return client.send(spec, event, resource);
+        IBaseResource resource;
+        try {
+            resource = RequestAccess.asCaller(owner.get(), () -> pipeline.vread(event.type(), event.id(), event.version()));
+        } catch (ForbiddenOperationException | ResourceNotFoundException | ResourceGoneException e) {
+            return client.sendWithheld(spec, event);
+        } catch (BaseServerResponseException e) {
+            return new RestHookClient.Outcome(false, "version " + event.version() + " could not be read ("
+                    + e.getStatusCode() + ")");
+        }
+        return client.send(spec, event, spec.fullPayload() ? resource : null);
     }
 }

@@ -43,6 +43,20 @@ public final class RestHookClient {
     }
 
     /**
+     * An event the Subscription's owner may not read: a ping ({@code POST [endpoint]}, no body) that keeps its event
+     * number, so the order and the count hold, and names no record.
+     */
+    public Outcome sendWithheld(SubscriptionSpec subscription, PendingEvent event) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(subscription.endpoint())
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(requestTimeout);
+        for (ChannelHeaders.Header header : subscription.headers()) {
+            builder.header(header.name(), header.value());
+        }
+        return send(builder.header(EVENT_NUMBER, Long.toString(event.eventNumber()))
+                .header(SUBSCRIPTION, "Subscription/" + subscription.id()).header(INSTANCE, instance).build());
+    }
+
+    /**
      * Sends a topic notification Bundle: {@code POST [endpoint]} with the Bundle in the Subscription's payload type,
      * with its headers and Alongside's ({@code X-Alongside-Event-Number} only when it carries an event).
      */
