@@ -118,7 +118,7 @@ class ConformanceResourcesTest {
         assertThat(resources.profiles()).extracting(sd -> sd.getIdElement().getIdPart()).containsExactlyInAnyOrder(
                 "peer-specialist-role", "peer-mentor-referral", "peer-mentor-task", "peer-support-team",
                 "peer-support-session", "peer-session-note", "encouragement-log", "recovery-goal", "engagement-alert",
-                "session-cosignature");
+                "session-cosignature", "next-contact");
         for (StructureDefinition sd : resources.structureDefinitions()) {
             assertThat(sd.hasSnapshot()).as(sd.getId() + " ships without a snapshot").isFalse();
             assertThat(sd.getDifferential().getElement()).as(sd.getId() + " differential").isNotEmpty();
