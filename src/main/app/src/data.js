@@ -1,6 +1,7 @@
 // The FHIR searches behind each page. Ids only in query strings, never names.
 import { search, get, SYS, REFERRAL, EXT, ref, idOf, isPeerRole, extValue, hasCoding, humanName } from "./fhir.js";
 import { parseMatches, languagesOf, livedExperienceOf } from "./matching.js";
+import { NEXT_CONTACT } from "./triage.js";
 
 const ASSIGNMENT_CODE = `${SYS.snomed}|${REFERRAL}`;
 
@@ -35,34 +36,30 @@ export async function caseload(client, peerRoles) {
   const list = [...people.values()];
   await Promise.all(list.map(async (person) => {
     const [sessions, messages] = await Promise.all([
-      search(client, `Encounter?subject=${person.ref}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}&_sort=-date&_count=1`, 1),
+      // the last few sessions, with their reviews: the latest dates the last contact, any may have come back
+      search(client, `Encounter?subject=${person.ref}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}&_sort=-date&_count=10&_revinclude=Provenance:target`, 1),
       search(client, `Communication?subject=${person.ref}&_sort=-sent&_count=1`, 1),
     ]);
     const times = [
-      ...sessions.filter((e) => e.status !== "entered-in-error").map((e) => e.period?.end || e.period?.start),
+      ...sessions.filter((e) => e.resourceType === "Encounter" && e.status !== "entered-in-error").map((e) => e.period?.end || e.period?.start),
       ...messages.map((c) => c.sent),
     ].filter(Boolean).map((d) => new Date(d));
     person.lastContact = times.length ? new Date(Math.max(...times)) : null;
+    const returned = returnsOf(sessions.filter((r) => r.resourceType === "Provenance"), sessions.filter((r) => r.resourceType === "Encounter"));
+    person.returnedNotes = returned.size;
   }));
+  // for the work list, one search each over the whole caseload: open worries and the next contacts I scheduled
+  const subjects = list.map((p) => p.ref).join(",");
+  const [worries, planned] = list.length ? await Promise.all([
+    search(client, `Task?patient=${subjects}&code=${encodeURIComponent(WORRIED)}&status=requested,received&_count=100`, 3).catch(() => []),
+    search(client, `Task?owner=${performers}&code=${encodeURIComponent(`${NEXT_CONTACT.system}|${NEXT_CONTACT.code}`)}&status=requested&_count=100`, 3).catch(() => []),
+  ]) : [[], []];
+  for (const person of list) {
+    person.openWorries = worries.filter((t) => t.for?.reference === person.ref).length;
+    person.nextContact = planned.filter((t) => t.for?.reference === person.ref)
+      .sort((a, b) => new Date(b.authoredOn || 0) - new Date(a.authoredOn || 0))[0] || null;
+  }
   return list;
-}
-
-/** Days between then and now, whole days. */
-export function daysSince(then, now = new Date()) {
-  if (!then) return null;
-  return Math.floor((now.getTime() - new Date(then).getTime()) / 86400000);
-}
-
-/** When the next contact is due: last contact (or the assignment start) plus the overdue threshold. */
-export function nextContactDue(person, overdueDays) {
-  const base = person.lastContact || (person.since ? new Date(person.since) : null);
-  if (!base) return null;
-  return new Date(base.getTime() + overdueDays * 86400000);
-}
-
-export function isOverdue(person, overdueDays, now = new Date()) {
-  const due = nextContactDue(person, overdueDays);
-  return !!due && due.getTime() < now.getTime();
 }
 
 /** How a supervisor marks a note returned to the peer: a Provenance with this activity (see views/supervisor.js). */

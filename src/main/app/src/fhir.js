@@ -84,6 +84,10 @@ export function post(client, url, body, headers = {}) {
   return call(client, { url, method: "POST", body: JSON.stringify(body), headers: { ...FHIR_JSON, ...headers } });
 }
 
+export function put(client, url, body) {
+  return call(client, { url, method: "PUT", body: JSON.stringify(body), headers: FHIR_JSON });
+}
+
 /** A JSON Patch of the record, only if it is still at `version` (If-Match); answers the patched record. */
 export function patch(client, url, operations, version) {
   return call(client, { url, method: "PATCH", body: JSON.stringify(operations), headers: {

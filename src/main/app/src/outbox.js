@@ -3,10 +3,12 @@
 // a session carries a clientKey ($record-peer-session stores a key once), so does a BARC-10 (its response's
 // identifier, $record-recovery-capital), a message a client-generated
 // identifier sent as a conditional create (If-None-Exist), a goal update a note whose id is its key, sent with
-// If-Match (a 412 whose goal holds that note was this update, stored before). A retry after a lost answer therefore stores
+// If-Match (a 412 whose goal holds that note was this update, stored before), a next contact an update of the one
+// Task its key finds, or a conditional create on that key when there is none (sending it twice stores the same
+// plan). A retry after a lost answer therefore stores
 // nothing twice, and one Web Lock keeps two tabs from sending at the same time.
 import * as vault from "./vault.js";
-import { get, patch, post, SYS, ServerError } from "./fhir.js";
+import { get, patch, post, put, search, SYS, ServerError } from "./fhir.js";
 import { hasUpdate } from "./goals.js";
 import { retryable } from "./errors.js";
 
@@ -48,6 +50,13 @@ export async function queueGoalUpdate(owner, { goal, version, operations, client
   changed();
 }
 
+/** Keeps a next contact (the Task and the conditional-update URL of its key, see triage.js) to send. */
+export async function queueNextContact(owner, { key, identifier, task }, summary) {
+  // one waiting schedule per person: a newer one replaces the older
+  await vault.put(`${KIND}:next-contact:${key}`, KIND, owner, { type: "next-contact", clientKey: key, body: { identifier, task }, summary, queuedAt: new Date().toISOString() });
+  changed();
+}
+
 export async function pending(owner) {
   if (!owner) return [];
   return (await vault.list(KIND, owner)).map((r) => ({ id: r.id, ...r.value }));
@@ -68,6 +77,9 @@ async function send(client, item) {
   if (item.type === "assessment") {
     return post(client, "QuestionnaireResponse/$record-recovery-capital", item.body);
   }
+  if (item.type === "next-contact") {
+    return sendNextContact(client, item);
+  }
   return post(client, "Communication", item.body, {
     "If-None-Exist": `identifier=${encodeURIComponent(`${SYS.messageKey}|${item.clientKey}`)}`,
   });
@@ -83,6 +95,19 @@ async function sendGoalUpdate(client, item) {
     }
     throw err;
   }
+}
+
+/**
+ * The peer's own Task for this person, found by its key among the records the peer may read, is updated; when there
+ * is none, it is created once (If-None-Exist on the key). A conditional update would need an EHR system's reach.
+ */
+async function sendNextContact(client, item) {
+  const { identifier, task } = item.body;
+  const found = await search(client, `Task?identifier=${encodeURIComponent(identifier)}&_count=1`, 1);
+  if (found.length) {
+    return put(client, `Task/${found[0].id}`, { ...task, id: found[0].id });
+  }
+  return post(client, "Task", task, { "If-None-Exist": `identifier=${encodeURIComponent(identifier)}` });
 }
 
 let flushing = null;

@@ -9,11 +9,12 @@ import * as outbox from "../outbox.js";
 import { GOAL_STATUSES, goalUpdatePatch, goalNotes, statusOf } from "../goals.js";
 import { SYS, ref, idOf, humanName, isPeerRole, uuid, ServerError } from "../fhir.js";
 import {
-  myRoles, caseload, personDetail, daysSince, nextContactDue, isOverdue,
+  myRoles, caseload, personDetail,
   modalityOf, unitsOf, focusCodes, crisisLines, escalationsOf, isOpenEscalation, safetyPlanOf, reachOf, textingNumber,
 } from "../data.js";
 import { CrisisLines, WorriedForm } from "./crisis.js";
 import { RecoveryForm, RecoverySection } from "./recovery.js";
+import { triage, contactPlan, daysSince, nextContactTask, localDay } from "../triage.js";
 
 export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
   "creative-outlets", "practical-advice", "celebrating-progress", "housing-employment", "wellness-self-care",
@@ -21,6 +22,8 @@ export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belo
 export const MODALITIES = ["in-person", "phone", "video", "text"];
 export const CATEGORIES = ["encouragement", "advice", "check-in", "celebration", "reminder"];
 const FLUSH_EVERY_MS = 15000;
+const RELOAD_EVERY_MS = 5 * 60000; // the caseload follows mentorships that start or end elsewhere
+const QUIET_DAYS = [3, 7, 14, 30];
 
 export function PeerApp({ client, identity, online }) {
   const owner = identity.fhirUser;
@@ -64,7 +67,10 @@ export function PeerApp({ client, identity, online }) {
     const off = outbox.onChange(refreshPending);
     flush();
     const timer = setInterval(() => flush(), FLUSH_EVERY_MS);
-    return () => { off(); clearInterval(timer); };
+    const reload = setInterval(() => load(), RELOAD_EVERY_MS);
+    const onVisible = () => { if (document.visibilityState === "visible") load(); };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => { off(); clearInterval(timer); clearInterval(reload); document.removeEventListener("visibilitychange", onVisible); };
   }, []);
 
   useEffect(() => { if (online) flush(); }, [online]);
@@ -113,7 +119,8 @@ function useNotice(view) {
   return [notice, say];
 }
 
-const OUTBOX_LABELS = { session: "outbox.session", message: "outbox.message", goal: "outbox.goal", assessment: "outbox.assessment" };
+const OUTBOX_LABELS = { session: "outbox.session", message: "outbox.message", goal: "outbox.goal", assessment: "outbox.assessment",
+  "next-contact": "outbox.nextContact" };
 
 function PendingPanel({ ctx, onlyFor }) {
   const items = ctx.pending.filter((p) => !onlyFor || (p.summary?.patients || []).includes(onlyFor));
@@ -134,32 +141,99 @@ function PendingPanel({ ctx, onlyFor }) {
   </section>`;
 }
 
+/** When the next contact is due, in words: overdue, today, or the day (and whether the peer planned it). */
+function DueLine({ plan }) {
+  if (!plan.due) return null;
+  const text = plan.state === "overdue" ? t("peer.overdueSince", { date: formatDate(plan.due) })
+    : plan.state === "today" ? t("peer.dueToday") : t("peer.nextContact", { date: formatDate(plan.due) });
+  return html`<span class="card-line" data-due=${plan.state} data-scheduled=${plan.scheduled}>${text}${plan.scheduled ? " · " + t("peer.planned") : ""}</span>`;
+}
+
+/**
+ * My people as a work list: find by name, keep only the people a filter names, overdue first. The search and the
+ * filters stay while the page is open (the back button returns to the same list).
+ */
 function PeopleList({ ctx }) {
   const { overdueDays } = config();
-  const people = [...ctx.people].sort((a, b) => (a.lastContact?.getTime() || 0) - (b.lastContact?.getTime() || 0));
+  const [query, setQuery] = useState("");
+  const [filters, setFilters] = useState({ overdue: false, quiet: false, quietDays: 7, returned: false, worried: false });
+  const set = (name, value) => setFilters((f) => ({ ...f, [name]: value }));
+  const rows = triage(ctx.people, { query, overdue: filters.overdue, quietDays: filters.quiet ? filters.quietDays : null,
+    returned: filters.returned, worried: filters.worried }, overdueDays);
   return html`<main id="main">
     <${PageTitle}>${t("peer.myPeople")}<//>
     <${PendingPanel} ctx=${ctx} />
-    ${people.length === 0 && html`<p class="muted">${t("peer.noPeople")}</p>`}
+    ${ctx.people.length === 0 && html`<p class="muted">${t("peer.noPeople")}</p>`}
+    ${ctx.people.length > 0 && html`<div class="triage">
+      <div class="field"><label for="people-search">${t("peer.search")}</label>
+        <input id="people-search" type="search" autocomplete="off" value=${query} placeholder=${t("peer.searchHint")}
+          onInput=${(e) => setQuery(e.currentTarget.value)} /></div>
+      <fieldset class="filters">
+        <legend>${t("peer.filters")}</legend>
+        ${[["overdue", "peer.filter.overdue"], ["returned", "peer.filter.returned"], ["worried", "peer.filter.worried"]].map(([name, label]) => html`
+          <label class="chip" data-filter=${name}><input type="checkbox" checked=${filters[name]} onChange=${(e) => set(name, e.currentTarget.checked)} /> ${t(label)}</label>`)}
+        <span class="quiet">
+          <label class="chip" data-filter="quiet"><input type="checkbox" checked=${filters.quiet} onChange=${(e) => set("quiet", e.currentTarget.checked)} /> ${t("peer.filter.quiet")}</label>
+          <label class="visually-hidden" for="quiet-days">${t("peer.filter.quietDays")}</label>
+          <select id="quiet-days" value=${filters.quietDays} onChange=${(e) => { set("quietDays", Number(e.currentTarget.value)); set("quiet", true); }}>
+            ${QUIET_DAYS.map((d) => html`<option value=${d}>${t("peer.filter.days", { days: d })}</option>`)}
+          </select>
+        </span>
+      </fieldset>
+      <p class="muted small" id="people-shown" aria-live="polite">${t("peer.shown", { count: rows.length, total: ctx.people.length })}</p>
+    </div>`}
+    ${ctx.people.length > 0 && rows.length === 0 && html`<p class="muted">${t("peer.noneMatch")}</p>`}
     <ul class="cards plain" aria-label=${t("peer.myPeople")}>
-      ${people.map((p) => {
-        const days = daysSince(p.lastContact);
-        const overdue = isOverdue(p, overdueDays);
-        const due = nextContactDue(p, overdueDays);
-        return html`<li>
-          <button type="button" class=${"card person-card" + (overdue ? " overdue" : "")} data-person=${p.id}
+      ${rows.map(({ person: p, plan, days }) => html`<li>
+          <button type="button" class=${"card person-card" + (plan.state === "overdue" ? " overdue" : "")} data-person=${p.id}
               onClick=${() => ctx.go({ page: "person", id: p.id })}>
             <span class="card-title">${p.name}</span>
-            ${overdue && html`<span class="badge badge-overdue">${t("peer.overdue")}</span>`}
+            ${plan.state === "overdue" && html`<span class="badge badge-overdue">${t("peer.overdue")}</span>`}
+            ${p.openWorries > 0 && html`<span class="badge badge-overdue" data-badge="worry">${t("peer.badgeWorry")}</span>`}
+            ${p.returnedNotes > 0 && html`<span class="badge badge-pending" data-badge="returned">${t("peer.badgeReturned")}</span>`}
             <span class="card-line" data-days=${days ?? ""}>${days == null ? t("peer.noContactYet")
               : days === 0 ? t("peer.lastContactToday") : t("peer.lastContactDays", { days })}</span>
-            ${due && html`<span class="card-line">${t("peer.nextContact", { date: formatDate(due) })}</span>`}
+            <${DueLine} plan=${plan} />
           </button>
-        </li>`;
-      })}
+        </li>`)}
     </ul>
     <p class="muted small">${t("peer.overdueRule", { days: overdueDays })}</p>
   </main>`;
+}
+
+/** The next contact: when it is due, and a day the peer picks (sent through the outbox, like a session). */
+function NextContact({ ctx, person }) {
+  const { overdueDays } = config();
+  const plan = contactPlan(person, overdueDays);
+  const inDays = (n) => localDate(new Date(Date.now() + n * 86400000));
+  const [day, setDay] = useState(inDays(7));
+  const [busy, setBusy] = useState(false);
+  const save = async (e) => {
+    e.preventDefault();
+    if (!day || day < inDays(0)) { ctx.setNotice({ type: "error", text: t("nextContact.pickDay") }); return; }
+    setBusy(true);
+    const roleRef = person.assignment.performer?.[0]?.reference || ref(ctx.roles[0]);
+    const planned = nextContactTask({ roleRef, patientRef: person.ref, day });
+    try {
+      await outbox.queueNextContact(ctx.owner, planned, { name: person.name, patients: [person.ref], when: planned.task.authoredOn });
+      const outcome = await submitQueued(ctx, planned.key);
+      ctx.setNotice(outcome.refused ? { type: "error", text: outcome.refused }
+        : outcome.sent ? { type: "ok", text: t("nextContact.saved", { date: formatDate(localDay(day)) }) } : keptNotice(outcome));
+      person.nextContact = planned.task; // shown at once; the caseload reloads after a send
+    } catch (_) {
+      ctx.setNotice({ type: "error", text: t("error.device") });
+    }
+    setBusy(false);
+  };
+  return html`<section aria-labelledby="next-contact-title" id="next-contact">
+    <h2 id="next-contact-title">${t("nextContact.title")}</h2>
+    <p><${DueLine} plan=${plan} /></p>
+    <form class="row" onSubmit=${save}>
+      <div class="field"><label for="next-contact-day">${t("nextContact.label")}</label>
+        <input id="next-contact-day" type="date" min=${inDays(0)} value=${day} onInput=${(e) => setDay(e.currentTarget.value)} /></div>
+      <button type="submit" id="save-next-contact" disabled=${busy}>${t("nextContact.save")}</button>
+    </form>
+  </section>`;
 }
 
 function PersonPage({ ctx, person }) {
@@ -182,6 +256,7 @@ function PersonPage({ ctx, person }) {
     <${Worries} worries=${worries} />
     ${detail && html`<${Reach} patient=${detail.patient} />`}
     <${LogContact} ctx=${ctx} person=${person} />
+    <${NextContact} ctx=${ctx} person=${person} />
     <${PendingPanel} ctx=${ctx} onlyFor=${person.ref} />
     ${error && html`<p class="notice notice-error" role="alert">${error}</p>`}
     ${!detail && !error && html`<${Loading} />`}

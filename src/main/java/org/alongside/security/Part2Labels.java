@@ -19,8 +19,9 @@ import org.hl7.fhir.r4.model.Task;
  * 42 CFR Part 2 as its basis, however it is written. A SUD counseling note is marked by its writer with
  * {@link #COUNSELING_NOTE}; it then needs a consent of its own to leave the program. An engagement alert (a Task
  * saying that a person has had no peer contact for a while) tells that the person is in the program and how their
- * peer support goes, so it is labelled too; so are a recovery capital assessment (BARC-10 response) and its score.
- * The "I'm worried" escalation Task and Flag are not yet (a known gap).
+ * peer support goes, so it is labelled too; so are a recovery capital assessment (BARC-10 response) and its score,
+ * and a next contact a peer schedules (a Task of the peer-contact code system). The "I'm worried" escalation Task
+ * and Flag are not yet (a known gap).
  */
 @ApplicationScoped
 public class Part2Labels implements WriteCheck {
@@ -36,6 +37,7 @@ public class Part2Labels implements WriteCheck {
     private static final String ENGAGEMENT_ALERT = "http://alongside.health/fhir/CodeSystem/engagement-alert";
     private static final String BARC_10 = "http://alongside.health/fhir/Questionnaire/barc-10";
     private static final String RECOVERY_CAPITAL = "http://alongside.health/fhir/CodeSystem/recovery-capital";
+    private static final String PEER_CONTACT = "http://alongside.health/fhir/CodeSystem/peer-contact";
 
     @Inject
     Part2Config config;
@@ -68,7 +70,8 @@ public class Part2Labels implements WriteCheck {
                     .anyMatch(coding -> MESSAGE_CATEGORY.equals(coding.getSystem())));
         }
         if (resource instanceof Task task) {
-            return task.getCode().getCoding().stream().anyMatch(c -> ENGAGEMENT_ALERT.equals(c.getSystem()));
+            return task.getCode().getCoding().stream()
+                    .anyMatch(c -> ENGAGEMENT_ALERT.equals(c.getSystem()) || PEER_CONTACT.equals(c.getSystem()));
         }
         if (resource instanceof QuestionnaireResponse response) {
             String canonical = response.getQuestionnaire();

@@ -119,7 +119,7 @@ class ConformanceResourcesTest {
                 "peer-specialist-role", "peer-mentor-referral", "peer-mentor-task", "peer-support-team",
                 "peer-support-session", "peer-session-note", "encouragement-log", "recovery-goal", "engagement-alert",
                 "recovery-capital-response", "recovery-capital-score",
-                "session-cosignature", "supervision-session");
+                "session-cosignature", "supervision-session", "next-contact");
         for (StructureDefinition sd : resources.structureDefinitions()) {
             assertThat(sd.hasSnapshot()).as(sd.getId() + " ships without a snapshot").isFalse();
             assertThat(sd.getDifferential().getElement()).as(sd.getId() + " differential").isNotEmpty();
