@@ -784,6 +784,85 @@ async function checkExport(since, types) {
 
 // ---------------------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------------------
+// The surface beyond sync, as an outside client reaches it (after every count above, so they stay exact):
+// JSON Patch with If-Match, Patient/$everything followed page by page, and the terminology operations.
+
+/** Where every subject/patient reference of a data-set record points (resolved), by record key. */
+function subjectOf(record) {
+  const body = resolved(record.body);
+  return body.subject?.reference || body.patient?.reference || body.for?.reference || null;
+}
+
+async function checkSurface() {
+  const patients = [...records.values()].filter((r) => r.type === 'Patient');
+  const person = patients.find((p) => [...records.values()].filter((r) => subjectOf(r) === `Patient/${p.id}`).length >= 3)
+    || patients[0];
+  const ref = `Patient/${person.id}`;
+
+  // PATCH: a JSON Patch makes the next version; one sent with a stale If-Match changes nothing (412)
+  const before = await call('read before patch', client.read({ resourceType: 'Patient', id: person.id }));
+  const from = Number(before.meta.versionId);
+  const patched = await call('JSON Patch', client.patch({ resourceType: 'Patient', id: person.id,
+    jsonPatch: [{ op: 'add', path: '/active', value: true }], options: { headers: { 'If-Match': `W/"${from}"` } } }));
+  check(patched.active === true, `JSON Patch: active is ${patched.active}`);
+  const to = Number(patched.meta.versionId);
+  check(to === from + 1, `JSON Patch: version ${from} became ${to}`);
+  let stale = 0;
+  try {
+    await client.patch({ resourceType: 'Patient', id: person.id, jsonPatch: [{ op: 'add', path: '/active', value: false }],
+      options: { headers: { 'If-Match': `W/"${from}"` } } });
+  } catch (error) {
+    stale = error?.response?.status || -1;
+  }
+  check(stale === 412, `JSON Patch with a stale If-Match answered ${stale}`);
+  const after = await call('read after stale patch', client.read({ resourceType: 'Patient', id: person.id }));
+  check(after.active === true && Number(after.meta.versionId) === to, 'the refused patch changed the record');
+  person.version = to;
+
+  // Patient/$everything, three to a page: the person, every data-set record about them, nobody else's records
+  let page = await call('$everything', client.operation({ name: '$everything', resourceType: 'Patient', id: person.id,
+    method: 'GET', input: { _count: 3 } }));
+  const seen = new Set();
+  let pages = 0;
+  let others = 0;
+  while (page) {
+    pages++;
+    for (const entry of page.entry || []) {
+      const resource = entry.resource;
+      const key = `${resource.resourceType}/${resource.id}`;
+      check(!seen.has(key), `$everything returned ${key} twice`);
+      seen.add(key);
+      if (key !== ref && !references(resource).some((r) => r.replace(/\/_history\/.*/, '') === ref)) {
+        others++;
+      }
+    }
+    page = (page.link || []).some((l) => l.relation === 'next')
+      ? await call('$everything next page', client.nextPage({ bundle: page })) : undefined;
+  }
+  const about = [...records.values()].filter((r) => subjectOf(r) === ref).map((r) => `${r.type}/${r.id}`);
+  const missing = about.filter((key) => !seen.has(key));
+  check(seen.has(ref), '$everything left out the person');
+  check(missing.length === 0, `$everything left out ${missing.join(', ')}`);
+
+  // terminology: a picker's expansion filtered as typed, a code checked
+  const expansion = await call('$expand', client.operation({ name: '$expand', resourceType: 'ValueSet', method: 'GET',
+    input: { url: `${AS}/ValueSet/focus-area`, filter: 'crav', count: 5 } }));
+  const codes = (expansion.expansion?.contains || []).map((c) => c.code);
+  check(codes.includes('cravings'), `$expand filter=crav gave ${codes.join(', ')}`);
+  const validate = async (code) => {
+    const out = await call('$validate-code', client.operation({ name: '$validate-code', resourceType: 'CodeSystem',
+      method: 'GET', input: { url: `${AS}/CodeSystem/focus-area`, code } }));
+    return (out.parameter || []).find((p) => p.name === 'result')?.valueBoolean;
+  };
+  return {
+    patch: { from, to, staleIfMatch: stale },
+    everything: { pages, entries: seen.size, about: about.length, missing: missing.length, others },
+    expand: { codes },
+    validateCode: [await validate('cravings'), await validate('no-such-code')],
+  };
+}
+
 async function main() {
   const started = Date.now();
   const since = new Date(Date.now() - 2000).toISOString();
@@ -802,6 +881,7 @@ async function main() {
   const feed = await checkChangeFeed(since);
   const types = [...new Set([...records.values()].map((r) => r.type))].sort();
   const exported = await checkExport(since, types);
+  const surface = await checkSurface();
   const summary = {
     ok: true,
     run: RUN,
@@ -817,6 +897,7 @@ async function main() {
     history: { pages: history.pages, versions: history.entries },
     changeFeed: { pages: feed.pages, polls: feed.polls, versions: feed.entries },
     export: exported,
+    surface,
     seconds: Math.round((Date.now() - started) / 1000),
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * {@code src/test/outside-client/sync-check.mjs} drives the server with fhir-kit-client (another project's FHIR
  * client; the build runs {@code npm ci} there before the integration tests). It pushes a transaction Bundle with
  * urn:uuid references, conditional updates and a second transaction, then reads everything back through paged
- * searches, system history, the change feed and Bulk export, and compares each with what it sent. This test runs
+ * searches, system history, the change feed and Bulk export, and compares each with what it sent; last, a JSON Patch
+ * (and one with a stale If-Match), Patient/$everything page by page, {@code $expand} and {@code $validate-code}. This
+ * test runs
  * it, holds its summary to the counts the data set must give (so a script that silently did nothing fails), and
  * then looks at the records from this side with HAPI's client.
  */
@@ -91,6 +93,17 @@ class OutsideClientSyncIT {
         assertThat(export.get("resources").asInt()).isEqualTo(resources);
         assertThat(counts(export.get("perType"))).isEqualTo(sent);
         assertThat(export.get("files").asInt()).isGreaterThanOrEqualTo(sent.size() + 1);
+        // (d) beyond sync: a JSON Patch and its stale If-Match, Patient/$everything page by page, terminology
+        JsonNode surface = summary.get("surface");
+        assertThat(surface.get("patch").get("to").asInt()).isEqualTo(surface.get("patch").get("from").asInt() + 1);
+        assertThat(surface.get("patch").get("staleIfMatch").asInt()).isEqualTo(412);
+        JsonNode everything = surface.get("everything");
+        assertThat(everything.get("about").asInt()).as("records about the person in the data set").isGreaterThanOrEqualTo(3);
+        assertThat(everything.get("missing").asInt()).isZero();
+        assertThat(everything.get("entries").asInt()).isGreaterThan(everything.get("about").asInt());
+        assertThat(everything.get("pages").asInt()).isGreaterThanOrEqualTo((everything.get("entries").asInt() + 2) / 3);
+        assertThat(surface.get("expand").get("codes").toString()).contains("\"cravings\"");
+        assertThat(surface.get("validateCode").toString()).isEqualTo("[true,false]");
 
         // From this side, with HAPI's client: the records are there, as many as the script says it wrote
         for (Map.Entry<String, Integer> type : sent.entrySet()) {
