@@ -41,4 +41,23 @@ class BillingCsvTest {
         assertThat(BillingCsv.HEADER).doesNotHaveDuplicates().hasSize(21);
         assertThat(List.copyOf(BillingCsv.HEADER)).contains("rendering_npi", "supervising_npi", "diagnoses");
     }
+
+    /** The example file in docs/ has the export's columns, CRLF rows and a reason code on each excluded row. */
+    @Test
+    void theExampleFileInTheDocsHasTheExportsShape() throws java.io.IOException {
+        String example = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("basedir", "."),
+                "docs", "examples", "billing-export-example.csv"));
+        String[] rows = example.split("\r\n");
+        assertThat(example).endsWith("\r\n").doesNotContain("\r\r");
+        assertThat(rows[0]).isEqualTo(String.join(",", BillingCsv.HEADER));
+        List<String> reasons = java.util.Arrays.stream(ExclusionReason.values()).map(ExclusionReason::code).toList();
+        for (String row : java.util.Arrays.asList(rows).subList(1, rows.length)) {
+            String[] fields = row.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+            assertThat(fields).as(row).hasSize(BillingCsv.HEADER.size());
+            assertThat(fields[0]).isIn("billable", "excluded");
+            if (fields[0].equals("excluded")) {
+                assertThat(reasons).as(row).contains(fields[1]);
+            }
+        }
+    }
 }
