@@ -186,7 +186,7 @@ class BillingExportIT {
         assertThat(rows).filteredOn(r -> r.startsWith("billable,")).hasSize(4);
         assertThat(rows).filteredOn(r -> r.startsWith("excluded,")).hasSize(5);
         assertThat(row(rows, id("video"))).startsWith("billable,,2025-03-03,H0038,95,,3,02,video,F11.20,Patient/"
-                + maria + ",mrn-Lopez-" + RUN + ",Lopez " + RUN + ",1234567893,PractitionerRole/" + peerRole
+                + maria + ",urn:oid:2.16.840.1.113883.19.5|mrn-Lopez-" + RUN + ",Lopez " + RUN + ",1234567893,PractitionerRole/" + peerRole
                 + ",1245319599,PractitionerRole/" + supervisorRole + ",2025-03-03T10:00:00Z,2025-03-03T10:40:00Z,");
         assertThat(row(rows, id("group/" + maria))).startsWith("billable,,2025-03-05,H0038,HQ,,4,11,in-person,");
         assertThat(row(rows, id("unsigned"))).startsWith("excluded,not-cosigned,2025-03-04,H0038,,,2,,in-person,");
@@ -376,6 +376,9 @@ class BillingExportIT {
         params.addParameter().setName("end").setValue(utc(from.plusSeconds(minutes * 60L)));
         params.addParameter().setName("modality").setValue(new StringType(modality));
         params.addParameter().setName("whatWasDone").setValue(new StringType("Talked through the week"));
+        params.addParameter().setName("focus").setValue(new Coding(BASE + "/CodeSystem/focus-area", "goal-setting", null));
+        params.addParameter().setName("response").setValue(new StringType("Said the plan feels doable"));
+        params.addParameter().setName("nextSteps").setValue(new StringType("Check in next week"));
         return EHR.operation().onType(Encounter.class).named("$record-peer-session").withParameters(params)
                 .returnResourceType(Bundle.class).execute();
     }
@@ -387,8 +390,10 @@ class BillingExportIT {
 
     static void cosign(Encounter encounter) {
         Provenance provenance = new Provenance().setRecorded(new Date());
+        String version = encounter.getMeta().hasVersionId() ? encounter.getMeta().getVersionId()
+                : encounter.getIdElement().getVersionIdPart();
         provenance.addTarget(new Reference("Encounter/" + encounter.getIdElement().getIdPart() + "/_history/"
-                + encounter.getIdElement().getVersionIdPart()));
+                + version));
         provenance.addAgent().setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "author", null)))
                 .setWho(new Reference("PractitionerRole/" + peerRole));
         provenance.addAgent().setType(new CodeableConcept(new Coding(PARTICIPANT_TYPE, "verifier", null)))
@@ -397,7 +402,12 @@ class BillingExportIT {
                 "1.2.840.10065.1.12.1.5", null)).setWhen(new Date())
                 .setWho(new Reference("PractitionerRole/" + supervisorRole)).setSigFormat("text/plain")
                 .setData("U2Ft".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        create(provenance);
+        // the signature is on this version: HAPI's client would strip the version from the reference when encoding
+        String json = FhirServer.FHIR.newJsonParser().setStripVersionsFromReferences(false)
+                .encodeResourceToString(provenance);
+        assertThat(json).contains("/_history/" + version);
+        HttpResponse<String> created = FhirServer.send("POST", "/Provenance", "application/fhir+json", json);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     }
 
     static DateTimeType utc(Instant instant) {
