@@ -64,10 +64,11 @@ class ArchitectureTest {
      * {@code persistence}).
      */
     static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
-            uses("fhir", "interaction", "security", "audit", "mentorship", "sync", "sync.export", "sync.subscription",
-                    "conformance", "patch", "search", "store", "config"),
+            uses("fhir", "interaction", "security", "audit", "mentorship", "billing", "sync", "sync.export",
+                    "sync.subscription", "conformance", "patch", "search", "store", "config"),
             uses("interaction", "store", "search", "index", "config"),
             uses("mentorship", "interaction", "conformance", "store", "search", "config"),
+            uses("billing", "interaction", "security", "mentorship", "search", "config"),
             uses("sync", "interaction", "patch", "store", "search", "config"),
             uses("sync.export", "store", "search", "index", "config"),
             uses("sync.subscription", "interaction", "security", "store", "search", "config", "outbound"),

@@ -27,6 +27,13 @@ final class AuditEvents {
     private AuditEvents() {
     }
 
+    /** Replaces the purpose of use the caller's role implies with the one the disclosure declared (HPAYMT). */
+    static void purpose(AuditEvent event, String purpose) {
+        event.getPurposeOfEvent().clear();
+        event.addPurposeOfEvent().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", purpose,
+                null));
+    }
+
     static AuditEvent build(AuditNotes notes, Caller caller, int httpStatus, Collection<String> references,
                             Collection<String> patients, boolean disclosure) {
         AuditEvent event = new AuditEvent();

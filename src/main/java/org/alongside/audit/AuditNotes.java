@@ -28,9 +28,17 @@ public final class AuditNotes {
     /** The interactions of a Bundle or an operation, as the pipeline reported them. */
     final java.util.List<Entry> entries = new java.util.ArrayList<>();
 
-    /** One interaction inside the request: its code, action, type, what it touched and how it ended. */
+    /**
+     * One interaction inside the request: its code, action, type, what it touched and how it ended; for a disclosure
+     * the operation declared itself (a billing export), its purpose of use, else null.
+     */
     record Entry(String interaction, String action, String resourceType, Set<String> references,
-                 Set<String> patients, int status) {
+                 Set<String> patients, int status, String disclosurePurpose) {
+
+        Entry(String interaction, String action, String resourceType, Set<String> references, Set<String> patients,
+              int status) {
+            this(interaction, action, resourceType, references, patients, status, null);
+        }
     }
 
     /** These notes as they describe one of the request's interactions. */

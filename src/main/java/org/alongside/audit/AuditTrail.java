@@ -100,12 +100,34 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
         notes.entries.add(new AuditNotes.Entry(interaction, action, resourceType, references, patients, status));
     }
 
+    /** A disclosure an operation declared (a billing export, for payment): an event of its own, whoever the caller. */
+    @Override
+    public void disclosed(String purpose, String resourceType, List<? extends IBaseResource> records) {
+        AuditNotes notes = AuditNotes.current();
+        RequestAccess access = RequestAccess.current();
+        if (notes == null || access == null || access.isServer()) {
+            return;
+        }
+        Set<String> references = new LinkedHashSet<>();
+        Set<String> patients = new LinkedHashSet<>();
+        for (IBaseResource record : records) {
+            references.add(record.fhirType() + "/" + record.getIdElement().getIdPart());
+            patients.addAll(guard.patientsOf(record));
+        }
+        notes.entries.add(new AuditNotes.Entry("operation", "R", resourceType, references, patients, 200, purpose));
+    }
+
     /** At the end of a request: record it unless its writes already were (and it did not fail after them). */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void completed(AuditNotes notes, Caller caller, int status) {
         for (AuditNotes.Entry entry : notes.entries) {
+            boolean disclosure = entry.disclosurePurpose() != null
+                    || isDisclosure(entry.status(), entry.action(), caller, entry.patients());
             AuditEvent event = AuditEvents.build(notes.forEntry(entry), caller, entry.status(), entry.references(),
-                    entry.patients(), isDisclosure(entry.status(), entry.action(), caller, entry.patients()));
+                    entry.patients(), disclosure);
+            if (entry.disclosurePurpose() != null) {
+                AuditEvents.purpose(event, entry.disclosurePurpose());
+            }
             store.append(event, notes.requestId, new ArrayList<>(entry.references()), new ArrayList<>(entry.patients()));
         }
         if (notes.recordedInTransactions > 0 && status < 400) {

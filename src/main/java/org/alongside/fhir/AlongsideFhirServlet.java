@@ -102,6 +102,12 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient BulkExportService bulkExportService;
 
+    @Inject
+    transient org.alongside.billing.BillingExportService billingExportService;
+
+    @Inject
+    transient org.alongside.billing.BillingConfig billingConfig;
+
     @Override
     protected void initialize() {
         // HAPI's per-request logging quotes request values (search values are names, identifiers); errors that
@@ -131,6 +137,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         registerProvider(new PatientEverythingOperation(patientEverything));
         registerProvider(new SubscriptionOperations(subscriptionQueries));
         registerProvider(new TerminologyOperations(terminology, conformance));
+        registerProvider(new BillingExportOperation(billingExportService, billingConfig.maxPeriodDays()));
 
         Set<String> conformanceTypes =
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet());

@@ -18,4 +18,13 @@ public interface InteractionAudit {
      * @param status    the HTTP status the interaction ended with
      */
     void record(String interaction, String resourceType, List<? extends IBaseResource> records, int status);
+
+    /**
+     * Records an operation released as a disclosure for a purpose of its own (a billing export: payment), whoever
+     * the caller is, so that the accounting of disclosures lists it for each person concerned.
+     *
+     * @param purpose a v3-ActReason code (HPAYMT)
+     */
+    default void disclosed(String purpose, String resourceType, List<? extends IBaseResource> records) {
+    }
 }

@@ -274,6 +274,16 @@ public class InteractionPipeline {
     }
 
     /**
+     * Records that an operation's answer discloses these records (already read through this pipeline) for a purpose
+     * of its own, such as a billing export for payment: audited as a disclosure whoever the caller is.
+     */
+    public void disclosed(String purpose, String resourceType, List<? extends IBaseResource> records) {
+        if (!records.isEmpty()) {
+            audit.disclosed(purpose, resourceType, records);
+        }
+    }
+
+    /**
      * For records kept outside the resource store (the audit trail): refuses listing the type, or reading one
      * record of it, as {@link #search} and {@link #read} would.
      */

@@ -21,6 +21,10 @@ import org.alongside.store.ResourceStore;
 @ApplicationScoped
 public class OperationAccess {
 
+    /** What the billing export searches (and Consent in Part 2 mode). */
+    private static final java.util.List<String> BILLING_EXPORT_READS = java.util.List.of("Encounter", "Procedure",
+            "Provenance", "ServiceRequest", "CarePlan", "Patient", "PractitionerRole", "Practitioner", "Organization");
+
     /** The types the terminology operations work on. */
     private static final Set<String> TERMINOLOGY_TYPES = Set.of("ValueSet", "CodeSystem");
 
@@ -112,6 +116,9 @@ public class OperationAccess {
                 guard.requireRecord(access, store.read("Patient", id), Interaction.READ);
                 guard.requireInteraction(access, "Task", Interaction.CREATE);
                 break;
+            case "$billing-export":
+                requireBillingExport(access, id);
+                break;
             case "$export":
             case "$export-poll-status":
             case "$export-file":
@@ -121,6 +128,28 @@ public class OperationAccess {
                 if (!access.caller().seesAllPatients()) {
                     throw AccessGuard.forbidden("Operation " + operation + " is for EHR systems and administrators");
                 }
+        }
+    }
+
+    /**
+     * The billing export discloses sessions for payment: for the clinicians and supervisors who answer for them (their
+     * own patients' sessions, as their searches reach) and EHR systems (the billing system); not for peer specialists,
+     * who would bill their own work, nor administrators, who read no clinical records. Every type it searches must be
+     * in the token's scopes, so it never answers with part of what it needs.
+     */
+    private void requireBillingExport(RequestAccess access, String organizationId) {
+        Caller caller = access.caller();
+        if (!caller.has(Role.CLINICIAN) && !caller.has(Role.SUPERVISOR) && !caller.has(Role.EHR_SYSTEM)) {
+            throw AccessGuard.forbidden("The billing export is for clinicians, supervisors and EHR systems");
+        }
+        for (String type : BILLING_EXPORT_READS) {
+            guard.requireInteraction(access, type, Interaction.SEARCH);
+        }
+        if (part2.enabled()) {
+            guard.requireInteraction(access, "Consent", Interaction.SEARCH);
+        }
+        if (organizationId != null) {
+            guard.requireInteraction(access, "Organization", Interaction.READ);
         }
     }
 

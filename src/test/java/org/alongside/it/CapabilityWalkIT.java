@@ -97,6 +97,27 @@ class CapabilityWalkIT {
     }
 
     /**
+     * The billing export (docs/ehr-integration.md): declared on Organization, called there at the type level for
+     * one day, it answers a Bundle of ChargeItems, and CSV when asked for it.
+     */
+    @Test
+    void theDeclaredBillingExportAnswersInBothForms() {
+        CapabilityStatement capability = client.capabilities().ofType(CapabilityStatement.class).execute();
+        List<String> declaredOn = capability.getRestFirstRep().getResource().stream()
+                .filter(r -> r.getOperation().stream().anyMatch(o -> o.getName().equals("billing-export")))
+                .map(CapabilityStatementRestResourceComponent::getType).toList();
+        assertThat(declaredOn).containsExactly("Organization");
+        String call = "/Organization/$billing-export?start=2020-01-01&end=2020-01-01";
+        HttpResponse<String> bundle = FhirServer.get(call);
+        assertThat(bundle.statusCode()).as(bundle.body()).isEqualTo(200);
+        assertThat(bundle.body()).contains("\"resourceType\":\"Bundle\"", "\"type\":\"collection\"");
+        HttpResponse<String> csv = FhirServer.get(call + "&_format=csv");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/csv");
+        assertThat(csv.body()).startsWith("status,exclusion_reason,service_date,");
+    }
+
+    /**
      * Bulk Data: the statement instantiates the IG's, and each declared $export (system and Patient) is kicked off,
      * polled to completion, and its files fetched. Narrowed with _since to what this test writes, so it stays quick
      * on a database the other tests have filled.
