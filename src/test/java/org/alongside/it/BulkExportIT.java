@@ -273,7 +273,7 @@ class BulkExportIT {
         assertOutcome(FhirServer.get("/$export"), 400);
         assertOutcome(FhirServer.get("/$export", "Prefer", "return=minimal"), 400);
         for (String query : new String[] {"_outputFormat=application%2Ffhir%2Bjson", "_outputFormat=text%2Fcsv",
-                "_type=Observation", "_type=Patient,", "_since=yesterday", "_since=2026-01-01",
+                "_type=DiagnosticReport", "_type=Patient,", "_since=yesterday", "_since=2026-01-01",
                 "_since=2026-01-01T00:00:00Z&_since=2026-01-02T00:00:00Z",
                 "_typeFilter=" + URLEncoder.encode("Patient?active=true", StandardCharsets.UTF_8),
                 "_elements=id", "_foo=bar"}) {

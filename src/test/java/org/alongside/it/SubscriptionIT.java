@@ -303,8 +303,8 @@ class SubscriptionIT {
                 + "\"endpoint\":\"hooks/relative\"}", "absolute http or https URL");
         assertRefused(tag, "\"criteria\":\"Patient?nonsense=1\",\"channel\":{\"type\":\"rest-hook\","
                 + "\"endpoint\":\"http://127.0.0.1:9/x\"}", "Unknown search parameter nonsense");
-        assertRefused(tag, "\"criteria\":\"Observation?code=1\",\"channel\":{\"type\":\"rest-hook\","
-                + "\"endpoint\":\"http://127.0.0.1:9/x\"}", "Observation is not supported");
+        assertRefused(tag, "\"criteria\":\"DiagnosticReport?code=1\",\"channel\":{\"type\":\"rest-hook\","
+                + "\"endpoint\":\"http://127.0.0.1:9/x\"}", "DiagnosticReport is not supported");
         assertRefused(tag, "\"criteria\":\"Patient?_sort=name\",\"channel\":{\"type\":\"rest-hook\","
                 + "\"endpoint\":\"http://127.0.0.1:9/x\"}", "_sort");
         assertRefused(tag, "\"criteria\":\"Patient?identifier=x|\",\"channel\":{\"type\":\"rest-hook\","
