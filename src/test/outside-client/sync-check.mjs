@@ -803,21 +803,24 @@ async function checkSurface() {
   // PATCH: a JSON Patch makes the next version; one sent with a stale If-Match changes nothing (412)
   const before = await call('read before patch', client.read({ resourceType: 'Patient', id: person.id }));
   const from = Number(before.meta.versionId);
+  const mark = `patched in run ${RUN}`; // a value no earlier version held, so the patch changes the record
   const patched = await call('JSON Patch', client.patch({ resourceType: 'Patient', id: person.id,
-    jsonPatch: [{ op: 'add', path: '/active', value: true }], options: { headers: { 'If-Match': `W/"${from}"` } } }));
-  check(patched.active === true, `JSON Patch: active is ${patched.active}`);
+    jsonPatch: [{ op: 'add', path: '/maritalStatus', value: { text: mark } }],
+    options: { headers: { 'If-Match': `W/"${from}"` } } }));
+  check(patched.maritalStatus?.text === mark, `JSON Patch: maritalStatus is ${JSON.stringify(patched.maritalStatus)}`);
   const to = Number(patched.meta.versionId);
   check(to === from + 1, `JSON Patch: version ${from} became ${to}`);
   let stale = 0;
   try {
-    await client.patch({ resourceType: 'Patient', id: person.id, jsonPatch: [{ op: 'add', path: '/active', value: false }],
+    await client.patch({ resourceType: 'Patient', id: person.id,
+      jsonPatch: [{ op: 'add', path: '/maritalStatus', value: { text: 'stale' } }],
       options: { headers: { 'If-Match': `W/"${from}"` } } });
   } catch (error) {
     stale = error?.response?.status || -1;
   }
   check(stale === 412, `JSON Patch with a stale If-Match answered ${stale}`);
   const after = await call('read after stale patch', client.read({ resourceType: 'Patient', id: person.id }));
-  check(after.active === true && Number(after.meta.versionId) === to, 'the refused patch changed the record');
+  check(after.maritalStatus?.text === mark && Number(after.meta.versionId) === to, 'the refused patch changed the record');
   person.version = to;
 
   // Patient/$everything, three to a page: the person, every data-set record about them, nobody else's records
