@@ -796,8 +796,9 @@ function subjectOf(record) {
 
 async function checkSurface() {
   const patients = [...records.values()].filter((r) => r.type === 'Patient');
-  const person = patients.find((p) => [...records.values()].filter((r) => subjectOf(r) === `Patient/${p.id}`).length >= 3)
-    || patients[0];
+  // the last person with records of their own (the first ones' versions are checked by OutsideClientSyncIT)
+  const person = patients.reverse().find((p) => [...records.values()].filter((r) => subjectOf(r) === `Patient/${p.id}`).length >= 3);
+  check(person, 'no person with records of their own');
   const ref = `Patient/${person.id}`;
 
   // PATCH: a JSON Patch makes the next version; one sent with a stale If-Match changes nothing (412)
