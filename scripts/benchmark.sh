@@ -17,7 +17,9 @@
 # stale-statistics run; BENCH_HAPI_REUSE_CACHE=60000 lets HAPI reuse identical searches' results for 60 s as its
 # starter does (default off, so every search is executed); BENCH_MAVEN_FLAGS adds Maven flags (e.g. -o to stay
 # offline); BENCH_EXPORT=1 runs the Bulk Data $export benchmark (org.alongside.bench.ExportBenchmark: 100k
-# resources) instead, which writes a section of its own; BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP,
+# resources) instead, which writes a section of its own; BENCH_PROFILE=1 profiles the Alongside servers instead
+# (Java Flight Recorder during one round, no HAPI peers, no stale-statistics run; org.alongside.bench.ProfileAnalysis
+# writes "Where the time goes" and the flame graphs go to docs/profiles); BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP,
 # BENCH_H2_HTTPS, BENCH_HAPI_PG_HTTP, BENCH_HAPI_H2_HTTP, BENCH_STALE_HTTP and BENCH_STALE_HTTPS move the ports.
 # Servers on other ports (9080, 9180, 9181, ...) are never touched.
 set -euo pipefail
@@ -41,6 +43,14 @@ program=org.alongside.bench.FhirBenchmark
 server_flags=()
 hapi=${BENCH_HAPI:-1}
 stale=${BENCH_STALE:-1}
+profile=${BENCH_PROFILE:-0}
+if [ "$profile" = 1 ]; then
+  hapi=0
+  stale=0
+  # deep stacks (filters, HAPI, CDI, JTA, Hibernate): JFR keeps 64 frames by default and the classes sit near the root;
+  # Liberty's server script passes JVM_ARGS to the servers liberty:start launches
+  export JVM_ARGS="${JVM_ARGS:-} -XX:FlightRecorderOptions=stackdepth=512"
+fi
 if [ "${BENCH_EXPORT:-0}" = 1 ]; then
   program=org.alongside.bench.ExportBenchmark
   hapi=0
@@ -186,8 +196,47 @@ if [ "$hapi" != 0 ]; then
     "-Dbench.hapi.settings=search-result reuse $HAPI_REUSE_CACHE$([ "$HAPI_REUSE_CACHE" = off ] || echo ' ms')")
 fi
 
+if [ "$profile" = 1 ]; then
+  rm -rf target/profiles && mkdir -p target/profiles docs/profiles
+  # every socket read (the waits for PostgreSQL) and file force (H2's commits), not only those over 10 ms
+  sed -e 's|control="socket-threshold">10 ms|control="socket-threshold">0 ms|' \
+      -e 's|control="method-sampling-java-interval">10 ms|control="method-sampling-java-interval">2 ms|' \
+      -e 's|control="file-threshold">10 ms|control="file-threshold">0 ms|' \
+      "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > target/profiles/alongside.jfc
+  profiled=("$PG_SERVER=PostgreSQL")
+  [ "${BENCH_H2:-1}" = 0 ] || profiled+=("$H2_SERVER=H2 (embedded)")
+  pids="" recordings=""
+  for entry in "${profiled[@]}"; do
+    server=${entry%%=*} label=${entry#*=}
+    pid_file="target/liberty/wlp/usr/servers/.pid/$server.pid"
+    jcmd "$(cat "$pid_file")" JFR.start name=bench settings="$PWD/target/profiles/alongside.jfc" >/dev/null
+    pids="$pids${pids:+;}$label=$pid_file"
+    recordings="$recordings${recordings:+;}$label=target/profiles/$server.jfr"
+  done
+  program_flags+=(-Dbench.rounds=1 -Dbench.output= -Dbench.raw.jdbcUrl= "-Dbench.pids=$pids" \
+    -Dbench.timeline=target/profiles/timeline.tsv)
+fi
+
 log "running the benchmark against: $targets${hapi_targets:+; HAPI: $hapi_targets}"
 mvn_ exec:java -Dexec.classpathScope=test -Dexec.mainClass="$program" \
   "-Dbench.targets=$targets" "${program_flags[@]+"${program_flags[@]}"}" "$@"
+
+if [ "$profile" = 1 ]; then
+  for entry in "${profiled[@]}"; do
+    server=${entry%%=*}
+    jcmd "$(cat "target/liberty/wlp/usr/servers/.pid/$server.pid")" JFR.stop name=bench \
+      filename="$PWD/target/profiles/$server.jfr" >/dev/null
+  done
+  log "analysing the recordings"
+  mvn_ exec:java -Dexec.classpathScope=test -Dexec.mainClass=org.alongside.bench.ProfileAnalysis \
+    "-Dprofile.recordings=$recordings"
+  mvn_ dependency:copy -Dartifact=tools.profiler:jfr-converter:4.2 -DoutputDirectory=target/profiles
+  # one CPU flame graph per database and phase, from the stacks ProfileAnalysis cut out of the recordings
+  for stacks in target/profiles/*.collapsed; do
+    java -cp target/profiles/jfr-converter-4.2.jar Main --title "Alongside: $(basename "$stacks" .collapsed) (CPU)" \
+      "$stacks" "docs/profiles/$(basename "$stacks" .collapsed).html" >/dev/null
+  done
+  log "flame graphs in docs/profiles"
+fi
 
 log "done in $(($(date +%s) - began)) s; figures in docs/benchmarks.md"

@@ -73,7 +73,9 @@ import org.hl7.fhir.r4.model.StringType;
  * [docs/benchmarks.md], empty to only print; {@code bench.libertyDir} [target/liberty/wlp]; {@code bench.pg.schema}
  * [alongside_bench] and {@code bench.hapi.pg.schema} [hapi_bench], the PostgreSQL schemas whose statistics the report
  * describes; {@code bench.stale.target} [] and {@code bench.stale.schema} [alongside_bench_stale], the server and
- * schema of the stale-statistics run.
+ * schema of the stale-statistics run; {@code bench.timeline} [] and {@code bench.pids} [], for profiling runs: a file
+ * to which each measured phase of an Alongside server whose database label has a process id file in
+ * {@code bench.pids} ({@code label=pidFile;...}) appends its times and processor use ({@link PhaseTimeline}).
  */
 public final class FhirBenchmark {
 
@@ -114,6 +116,10 @@ public final class FhirBenchmark {
     private final int rounds = Integer.getInteger("bench.rounds", 2);
     private final String staleTarget = System.getProperty("bench.stale.target", "");
     private final String staleSchema = System.getProperty("bench.stale.schema", "alongside_bench_stale");
+    private final String timeline = System.getProperty("bench.timeline", "");
+    private final Map<String, String> pidFiles = parseTargets(System.getProperty("bench.pids", ""));
+    /** The Alongside server whose measured phases go into the timeline (profiling runs), if any. */
+    private volatile Server profiled;
 
     private FhirBenchmark() {
         fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
@@ -169,7 +175,9 @@ public final class FhirBenchmark {
                 AtomicReference<String> statistics = new AtomicReference<>("");
                 Runnable afterCreates = server.schema() == null || !raw ? () -> { }
                         : () -> statistics.set(statisticsCoverage(server.schema()));
+                profiled = server.hapi() || !pidFiles.containsKey(server.database()) ? null : server;
                 List<Result> results = workload.phases(creates, reads, searches, afterCreates, false);
+                profiled = null;
                 runs.add(new Run(server, round, results, loadAverage(), statistics.get()));
             }
         }
@@ -273,7 +281,17 @@ public final class FhirBenchmark {
             this.clients = ThreadLocal.withInitial(() -> {
                 IGenericClient client = fhir.newRestfulGenericClient(this.fhirBase);
                 if (this.bearer) {
-                    client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token));
+                    // the token of the moment: it is renewed before each phase (the dev server's tokens expire)
+                    client.registerInterceptor(new ca.uhn.fhir.rest.client.api.IClientInterceptor() {
+                        @Override
+                        public void interceptRequest(ca.uhn.fhir.rest.client.api.IHttpRequest request) {
+                            request.addHeader("Authorization", "Bearer " + token);
+                        }
+
+                        @Override
+                        public void interceptResponse(ca.uhn.fhir.rest.client.api.IHttpResponse response) {
+                        }
+                    });
                 }
                 client.setEncoding(EncodingEnum.JSON);
                 client.setPrettyPrint(false);
@@ -282,9 +300,7 @@ public final class FhirBenchmark {
         }
 
         void setUp() {
-            if (bearer) {
-                token = devToken(fhirBase.replaceAll("/fhir$", ""));
-            }
+            renewToken();
             IGenericClient client = clients.get();
             for (int i = 0; i < patients; i++) {
                 Patient patient = new Patient();
@@ -301,9 +317,17 @@ public final class FhirBenchmark {
             }
         }
 
+        /** A fresh token from the development authorization server, so that none expires during a phase. */
+        private void renewToken() {
+            if (bearer) {
+                token = devToken(fhirBase.replaceAll("/fhir$", ""));
+            }
+        }
+
         /** The four phases in order; reads and searches use everything created so far. */
         List<Result> phases(int createCount, int readCount, int searchCount, Runnable afterCreates, boolean quiet)
                 throws InterruptedException {
+            renewToken();
             List<Result> results = new ArrayList<>();
             results.add(createPhase(createCount, quiet));
             afterCreates.run();
@@ -339,6 +363,7 @@ public final class FhirBenchmark {
         }
 
         List<Result> searchPhases(int searchCount, boolean quiet) throws InterruptedException {
+            renewToken();
             List<Result> results = new ArrayList<>();
             results.add(measure(SEARCH_SUBJECT, searchCount, i -> {
                 String patient = patientIds.get(ThreadLocalRandom.current().nextInt(patientIds.size()));
@@ -385,7 +410,15 @@ public final class FhirBenchmark {
 
     /** One phase: {@code count} operations spread over {@link #threads} threads, timed one by one. */
     private Result measure(String name, int count, Operation operation, boolean quiet) throws InterruptedException {
-        return measure(name, count, threads, operation, quiet);
+        Server server = profiled;
+        if (quiet || server == null || timeline.isBlank()) {
+            return measure(name, count, threads, operation, quiet);
+        }
+        long pid = PhaseTimeline.pidFrom(Path.of(pidFiles.get(server.database())));
+        PhaseTimeline.Mark mark = PhaseTimeline.begin(pid);
+        Result result = measure(name, count, threads, operation, quiet);
+        new PhaseTimeline(Path.of(timeline)).end(mark, pid, server.database(), name, result.latencies().length);
+        return result;
     }
 
     private static Result measure(String name, int count, int threadCount, Operation operation, boolean quiet)
