@@ -54,7 +54,10 @@ public class AuditFilter extends HttpFilter {
         } finally {
             AuditNotes.end();
             try {
-                trail.completed(notes, (Caller) request.getAttribute(BearerAuthentication.CALLER), response.getStatus());
+                if (!notes.recorded) { // refused, failed, or answered outside HAPI's resource responses
+                    trail.completed(notes, (Caller) request.getAttribute(BearerAuthentication.CALLER),
+                            response.getStatus());
+                }
             } catch (RuntimeException e) {
                 // never lose the answer over the audit; but say so, without request details
                 LOG.log(Level.SEVERE, "Could not record an audit event (" + e.getClass().getSimpleName() + ")");

@@ -5,9 +5,12 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.alongside.security.AccessGuard;
+import org.alongside.security.BearerAuthentication;
+import org.alongside.security.Caller;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -20,6 +23,9 @@ public class AuditInterceptor {
 
     @Inject
     AccessGuard guard;
+
+    @Inject
+    AuditTrail trail;
 
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void interaction(RequestDetails request, RestOperationTypeEnum operation) {
@@ -46,12 +52,25 @@ public class AuditInterceptor {
         }
     }
 
+    /**
+     * The answer is ready and not yet sent: its audit events are committed now, so that no answered request, above
+     * all no read that released records, goes unrecorded if the server stops right after answering. Should they fail
+     * to commit, the request fails instead (a lost database: 503). Refused and failed requests are recorded by
+     * {@link AuditFilter} when they end.
+     */
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
     public void returned(RequestDetails request, IBaseResource response) {
         AuditNotes notes = AuditNotes.current();
-        if (notes != null && response != null) {
+        if (notes == null || notes.recorded) {
+            return;
+        }
+        if (response != null) {
             collect(notes, response, 0);
         }
+        Caller caller = request instanceof ServletRequestDetails servlet
+                ? (Caller) servlet.getServletRequest().getAttribute(BearerAuthentication.CALLER) : null;
+        trail.completed(notes, caller, 200);
+        notes.recorded = true;
     }
 
     private void collect(AuditNotes notes, IBaseResource resource, int depth) {

@@ -23,6 +23,8 @@ public final class AuditNotes {
     final Set<String> patients = new LinkedHashSet<>();
     /** Events already recorded inside committed write transactions. */
     int recordedInTransactions;
+    /** The request's events are committed (before its answer was sent): nothing is left to record when it ends. */
+    boolean recorded;
     /** A Bundle or an operation: each interaction inside it is an event of its own (see {@link #entries}). */
     boolean perInteraction;
     /** The interactions of a Bundle or an operation, as the pipeline reported them. */

@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +41,9 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
 
     @Inject
     AuditStore store;
+
+    @Inject
+    AuditWriter writer;
 
     @Inject
     AccessGuard guard;
@@ -117,9 +119,13 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
         notes.entries.add(new AuditNotes.Entry("operation", "R", resourceType, references, patients, 200, purpose));
     }
 
-    /** At the end of a request: record it unless its writes already were (and it did not fail after them). */
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /**
+     * When a request is answered (or, refused or failed, when it ends): records it unless its writes already were (and
+     * it did not fail after them). Returns once the events are committed, through the {@link AuditWriter}'s group
+     * commit.
+     */
     public void completed(AuditNotes notes, Caller caller, int status) {
+        List<AuditStore.Entry> events = new ArrayList<>();
         for (AuditNotes.Entry entry : notes.entries) {
             boolean disclosure = entry.disclosurePurpose() != null
                     || isDisclosure(entry.status(), entry.action(), caller, entry.patients());
@@ -128,15 +134,17 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
             if (entry.disclosurePurpose() != null) {
                 AuditEvents.purpose(event, entry.disclosurePurpose());
             }
-            store.append(event, notes.requestId, new ArrayList<>(entry.references()), new ArrayList<>(entry.patients()));
+            events.add(new AuditStore.Entry(event, notes.requestId, new ArrayList<>(entry.references()),
+                    new ArrayList<>(entry.patients())));
         }
-        if (notes.recordedInTransactions > 0 && status < 400) {
-            return;
+        if (notes.recordedInTransactions == 0 || status >= 400) {
+            // records leave the program when an outside system (an EHR) reads them
+            boolean disclosure = isDisclosure(status, notes.action, caller, notes.patients);
+            AuditEvent event = AuditEvents.build(notes, caller, status, notes.references, notes.patients, disclosure);
+            events.add(new AuditStore.Entry(event, notes.requestId, new ArrayList<>(notes.references),
+                    new ArrayList<>(notes.patients)));
         }
-        // records leave the program when an outside system (an EHR) reads them
-        boolean disclosure = isDisclosure(status, notes.action, caller, notes.patients);
-        AuditEvent event = AuditEvents.build(notes, caller, status, notes.references, notes.patients, disclosure);
-        store.append(event, notes.requestId, new ArrayList<>(notes.references), new ArrayList<>(notes.patients));
+        writer.write(events);
     }
 
     private static boolean isDisclosure(int status, String action, Caller caller, Set<String> patients) {

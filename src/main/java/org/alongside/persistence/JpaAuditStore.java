@@ -32,22 +32,41 @@ public class JpaAuditStore implements AuditStore {
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
     public void append(AuditEvent event, String requestId, List<String> references, List<String> patients) {
+        persistAll(List.of(new Entry(event, requestId, references, patients)));
+    }
+
+    @Override
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void appendAll(List<Entry> entries) {
+        persistAll(entries);
+    }
+
+    /** Every event row first, then every entity row: two JDBC batches (inserts are not reordered, see persistence.xml). */
+    private void persistAll(List<Entry> entries) {
+        List<AuditEntityRow> entities = new ArrayList<>();
+        for (Entry entry : entries) {
+            AuditEventRow row = row(entry.event(), entry.requestId());
+            em.persist(row);
+            Set<String> patientRefs = new LinkedHashSet<>();
+            entry.patients().forEach(p -> patientRefs.add("Patient/" + p));
+            Set<String> all = new LinkedHashSet<>(entry.references());
+            all.addAll(patientRefs);
+            for (String reference : all) {
+                entities.add(new AuditEntityRow(row.getSeq(), truncate(reference), patientRefs.contains(reference)));
+            }
+        }
+        entities.forEach(em::persist);
+        em.flush();
+    }
+
+    private AuditEventRow row(AuditEvent event, String requestId) {
         String agent = event.getAgent().isEmpty() || !event.getAgentFirstRep().getWho().hasReference()
                 ? null : truncate(event.getAgentFirstRep().getWho().getReference());
-        AuditEventRow row = new AuditEventRow(event.getIdElement().getIdPart(), event.getRecorded().toInstant(), agent,
+        return new AuditEventRow(event.getIdElement().getIdPart(), event.getRecorded().toInstant(), agent,
                 "," + String.join(",", event.getSubtype().stream().map(c -> c.getCode()).toList()) + ",",
                 event.getOutcome() == null ? "0" : event.getOutcome().toCode(),
                 requestId == null ? null : requestId.substring(0, Math.min(128, requestId.length())),
                 fhirContext.newJsonParser().encodeResourceToString(event));
-        em.persist(row);
-        Set<String> patientRefs = new LinkedHashSet<>();
-        patients.forEach(p -> patientRefs.add("Patient/" + p));
-        Set<String> all = new LinkedHashSet<>(references);
-        all.addAll(patientRefs);
-        for (String reference : all) {
-            em.persist(new AuditEntityRow(row.getSeq(), truncate(reference), patientRefs.contains(reference)));
-        }
-        em.flush();
     }
 
     @Override

@@ -3,12 +3,16 @@ package org.alongside.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,6 +124,39 @@ class AuditIT {
                 .collect(Collectors.toList());
         assertThat(requestIds).as("the read is a disclosure; the write that stored the record is not")
                 .containsExactly(readId);
+    }
+
+    /**
+     * No answered read without its audit event: the event is committed before the answer leaves. A trigger the test
+     * owns makes PostgreSQL refuse this one request's event; the record must then not be released.
+     */
+    @Test
+    void aReadWhoseAuditEventCannotBeCommittedIsNotAnswered() throws Exception {
+        String url = System.getProperty("alongside.it.pgUrl");
+        Assumptions.assumeTrue(url != null, "PostgreSQL run only: a trigger refuses the event");
+        String id = "unaudited-" + UUID.randomUUID();
+        FhirServer.send("PUT", "/Patient/" + id, JSON,
+                "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Unaudited\"}]}");
+        String refused = "audit-refused-" + UUID.randomUUID();
+        try (Connection db = DriverManager.getConnection(url, "postgres", "");
+             Statement sql = db.createStatement()) {
+            sql.execute("CREATE OR REPLACE FUNCTION refuse_test_audit() RETURNS trigger AS $$ BEGIN"
+                    + " IF NEW.request_id LIKE 'audit-refused-%' THEN RAISE EXCEPTION 'refused by AuditIT'; END IF;"
+                    + " RETURN NEW; END $$ LANGUAGE plpgsql");
+            sql.execute("CREATE TRIGGER refuse_test_audit BEFORE INSERT ON audit_event FOR EACH ROW"
+                    + " EXECUTE FUNCTION refuse_test_audit()");
+            try {
+                HttpResponse<String> read = FhirServer.send("GET", "/Patient/" + id, null, null, "X-Request-ID", refused);
+                assertThat(read.statusCode()).as("a read whose audit failed").isGreaterThanOrEqualTo(500);
+                assertThat(read.body()).doesNotContain("Unaudited");
+                // a read audited as usual meanwhile is answered: one refused event fails only its own request
+                expectOne(call("GET", "/Patient/" + id, null), "read", "0");
+            } finally {
+                sql.execute("DROP TRIGGER refuse_test_audit ON audit_event");
+                sql.execute("DROP FUNCTION refuse_test_audit()");
+            }
+        }
+        assertThat(events(refused)).as("events of the refused request").isEmpty();
     }
 
     /** Sends with the EHR token and a fresh X-Request-ID; returns the id. */
