@@ -54,10 +54,19 @@ public class TokenVerifier {
 
     private volatile DefaultJWTProcessor<SecurityContext> processor;
 
+    private final VerifiedTokens verified = new VerifiedTokens(10_000,
+            java.time.Duration.ofSeconds(CLOCK_SKEW_SECONDS), java.time.Clock.systemUTC());
+
     /** The token's claims when it passes every check; empty otherwise (never an exception, never a log of it). */
     public Optional<JWTClaimsSet> verify(String token) {
+        Optional<JWTClaimsSet> known = verified.lookUp(token);
+        if (known.isPresent()) {
+            return known;
+        }
         try {
-            return Optional.of(processor().process(token, null));
+            JWTClaimsSet claims = processor().process(token, null);
+            verified.remember(token, claims);
+            return Optional.of(claims);
         } catch (KeySourceException e) {
             // the keys could not be fetched: worth an operator's attention, and says nothing about the token
             LOG.log(Level.WARNING, "Cannot read the token signing keys from " + jwksUri() + " ("
