@@ -2,6 +2,7 @@
 import { search, get, SYS, REFERRAL, EXT, ref, idOf, isPeerRole, extValue, hasCoding, humanName } from "./fhir.js";
 import { parseMatches, languagesOf, livedExperienceOf } from "./matching.js";
 import { NEXT_CONTACT } from "./triage.js";
+import { clinicFormat } from "./notes.js";
 
 const ASSIGNMENT_CODE = `${SYS.snomed}|${REFERRAL}`;
 
@@ -150,17 +151,24 @@ export function isOpenEscalation(task) {
 }
 
 /**
- * The clinic's crisis lines: contacts of the peer's organizations whose purpose is crisis-support#crisis-line
- * (Organization.contact, see fhir-profiles/README.md). Each { name, phone }.
+ * The clinic as the peer's organizations (PractitionerRole.organization) describe it: its crisis lines (contacts
+ * whose purpose is crisis-support#crisis-line, see fhir-profiles/README.md), each { name, phone }, and the note
+ * format it chose (extension note-format; free text without one).
  */
-export async function crisisLines(client, roles) {
+export async function clinicOf(client, roles) {
   const orgs = [...new Set(roles.map((r) => r.organization?.reference).filter((r) => r && r.startsWith("Organization/")))];
-  if (!orgs.length) return [];
+  if (!orgs.length) return { crisis: [], noteFormat: "free" };
   const found = await search(client, `Organization?_id=${orgs.map(idOf).join(",")}`, 1);
-  return found.flatMap((org) => (org.contact || [])
+  const crisis = found.flatMap((org) => (org.contact || [])
     .filter((c) => hasCoding([c.purpose], SYS.crisis, "crisis-line"))
     .flatMap((c) => (c.telecom || []).filter((tel) => tel.system === "phone" && tel.value)
       .map((tel) => ({ name: c.name?.text || org.name || "", phone: tel.value }))));
+  return { crisis, noteFormat: clinicFormat(found) };
+}
+
+/** The clinic's crisis lines (see clinicOf). */
+export async function crisisLines(client, roles) {
+  return (await clinicOf(client, roles)).crisis;
 }
 
 /** The person's safety plan, if the care team keeps one: an active CarePlan with category crisis-support#safety-plan. */

@@ -10,11 +10,12 @@ import { GOAL_STATUSES, goalUpdatePatch, goalNotes, statusOf } from "../goals.js
 import { SYS, ref, idOf, humanName, isPeerRole, uuid, ServerError } from "../fhir.js";
 import {
   myRoles, caseload, personDetail,
-  modalityOf, unitsOf, focusCodes, crisisLines, escalationsOf, isOpenEscalation, safetyPlanOf, reachOf, textingNumber,
+  modalityOf, unitsOf, focusCodes, clinicOf, escalationsOf, isOpenEscalation, safetyPlanOf, reachOf, textingNumber,
 } from "../data.js";
 import { CrisisLines, WorriedForm } from "./crisis.js";
 import { RecoveryForm, RecoverySection } from "./recovery.js";
 import { triage, contactPlan, daysSince, nextContactTask, localDay } from "../triage.js";
+import { FORMATS, missingFields, lastNextSteps, noteSections } from "../notes.js";
 
 export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
   "creative-outlets", "practical-advice", "celebrating-progress", "housing-employment", "wellness-self-care",
@@ -31,6 +32,7 @@ export function PeerApp({ client, identity, online }) {
   const [roles, setRoles] = useState(null);
   const [people, setPeople] = useState(null);
   const [crisis, setCrisis] = useState([]);
+  const [noteFormat, setNoteFormat] = useState("free");
   const [pending, setPending] = useState([]);
   const [notice, setNotice] = useNotice(view);
   const [loadError, setLoadError] = useState(null);
@@ -41,7 +43,7 @@ export function PeerApp({ client, identity, online }) {
     try {
       const mine = (await myRoles(client, owner)).filter(isPeerRole);
       setRoles(mine);
-      crisisLines(client, mine).then(setCrisis, () => setCrisis([]));
+      clinicOf(client, mine).then((clinic) => { setCrisis(clinic.crisis); setNoteFormat(clinic.noteFormat); }, () => setCrisis([]));
       setPeople(await caseload(client, mine));
       setLoadError(null);
     } catch (err) {
@@ -76,7 +78,7 @@ export function PeerApp({ client, identity, online }) {
   useEffect(() => { if (online) flush(); }, [online]);
 
   const person = view.id && people ? people.find((p) => p.id === view.id) : null;
-  const ctx = { client, identity, owner, roles, people, pending, crisis, go, back, setNotice, flush, reload: load };
+  const ctx = { client, identity, owner, roles, people, pending, crisis, noteFormat, go, back, setNotice, flush, reload: load };
 
   let page;
   if (loadError && !people) {
@@ -451,9 +453,8 @@ function SessionItem({ item }) {
       ${minutesOf(e) != null && html` · ${t("session.minutesShort", { minutes: minutesOf(e) })}`}
       ${unitsOf(e) != null && html` · ${t("session.unitsShort", { units: unitsOf(e) })}`}</p>
     ${note && html`<p class="chips-inline">${focusCodes(note).map((c) => html`<span class="tag">${codeLabel("focus", c)}</span>`)}</p>
-      <p>${note.note?.[0]?.text}</p>
-      ${note.outcome?.text && html`<p><span class="label">${t("session.response")}:</span> ${note.outcome.text}</p>`}
-      ${note.followUp?.[0]?.text && html`<p><span class="label">${t("session.nextSteps")}:</span> ${note.followUp[0].text}</p>`}`}
+      ${noteSections(note).map((sec, i) => html`<p data-section=${sec.key}>${i > 0 || sec.key !== "whatWasDone"
+        ? html`<span class="label">${t("noteSection." + sec.key)}:</span> ` : ""}${sec.text}</p>`)}`}
     ${item.returned && html`<p class="notice notice-warn" data-returned="true"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>`}
   </li>`;
 }
@@ -534,7 +535,8 @@ function SessionForm({ ctx, person }) {
     return {
       clientKey: uuid(), date: localDate(start), time: localTime(start), minutes,
       modality: (last && modalityOf(last)) || "in-person",
-      focus: [], goals: [], others: [], whatWasDone: "", response: "", nextSteps: "",
+      focus: [], goals: [], others: [], whatWasDone: "", response: "", nextSteps: "", goalNote: "",
+      format: ctx.noteFormat,
     };
   };
   const [form, update, clearDraft, restored, saveNow] = useDraftWhen(detail, `draft:session:${person.id}`, ctx.owner, initial);
@@ -544,6 +546,8 @@ function SessionForm({ ctx, person }) {
   const toggle = (field, code) => update({ [field]: form[field].includes(code) ? form[field].filter((c) => c !== code) : [...form[field], code] });
   const others = ctx.people.filter((p) => p.id !== person.id);
   const group = form.others.length > 0;
+  const format = form.format || "free";
+  const previous = lastNextSteps((detail?.timeline || []).filter((i) => i.kind === "session"));
 
   const submit = async (e) => {
     e.preventDefault();
@@ -551,7 +555,7 @@ function SessionForm({ ctx, person }) {
     if (!form.date || !form.time) problems.push(t("session.needWhen"));
     if (!(Number(form.minutes) > 0)) problems.push(t("session.needMinutes"));
     if (form.focus.length === 0) problems.push(t("session.needFocus"));
-    if (!form.whatWasDone.trim() || !form.response.trim() || !form.nextSteps.trim()) problems.push(t("session.needTexts"));
+    if (missingFields(format, form).length) problems.push(t("session.needTexts." + format));
     if (problems.length) { setError(problems.join(" ")); return; }
     setError(null);
     setBusy(true);
@@ -570,6 +574,8 @@ function SessionForm({ ctx, person }) {
       { name: "whatWasDone", valueString: form.whatWasDone.trim() },
       { name: "response", valueString: form.response.trim() },
       { name: "nextSteps", valueString: form.nextSteps.trim() },
+      ...(format !== "free" ? [{ name: "format", valueCode: format }] : []),
+      ...(format === "girp" ? [{ name: "goalNote", valueString: form.goalNote.trim() }] : []),
       { name: "clientKey", valueString: form.clientKey },
     ] };
     try {
@@ -590,6 +596,10 @@ function SessionForm({ ctx, person }) {
     <${BackButton} onClick=${() => ctx.go({ page: "person", id: person.id })} label=${person.name} />
     <${PageTitle}>${t("session.title", { name: person.name })}<//>
     ${restored && html`<p class="notice notice-info" role="status" id="draft-restored">${t("draft.restored")}</p>`}
+    ${previous && html`<section class="last-steps" id="last-next-steps" aria-labelledby="last-steps-title">
+      <h2 id="last-steps-title">${t("session.lastNextSteps", { date: formatDate(previous.when) })}</h2>
+      <p>${previous.text}</p>
+    </section>`}
     <form class="stack session-form" onSubmit=${submit} novalidate>
       <div class="row when">
         <div class="field"><label for="session-date">${t("session.date")}</label>
@@ -618,12 +628,7 @@ function SessionForm({ ctx, person }) {
         ${detail.goals.map((g) => html`<label class="check"><input type="checkbox" data-goal=${g.id} checked=${form.goals.includes(g.id)}
           onChange=${() => toggle("goals", g.id)} /> ${g.description?.text}</label>`)}
       </fieldset>`}
-      <div class="field"><label for="what">${t("session.whatWasDone")}</label>
-        <textarea id="what" rows="2" maxlength="2000" value=${form.whatWasDone} onInput=${(e) => update({ whatWasDone: e.currentTarget.value })}></textarea></div>
-      <div class="field"><label for="response">${t("session.response")}</label>
-        <textarea id="response" rows="2" maxlength="2000" value=${form.response} onInput=${(e) => update({ response: e.currentTarget.value })}></textarea></div>
-      <div class="field"><label for="next-steps">${t("session.nextSteps")}</label>
-        <textarea id="next-steps" rows="2" maxlength="2000" value=${form.nextSteps} onInput=${(e) => update({ nextSteps: e.currentTarget.value })}></textarea></div>
+      <${NoteFields} format=${format} values=${form} update=${update} />
       ${others.length > 0 && html`<details class="group" open=${group}>
         <summary>${t("session.group")}</summary>
         <p class="muted small">${t("session.groupHelp")}</p>
@@ -634,6 +639,18 @@ function SessionForm({ ctx, person }) {
       <button type="submit" class="primary" id="save-session" disabled=${busy}>${t("session.save", { units })}</button>
     </form>
   </main>`;
+}
+
+const FIELD_IDS = { whatWasDone: "what", response: "response", nextSteps: "next-steps", goalNote: "goal-note" };
+
+/** The note's text fields in the clinic's format: free (what we did, response, next steps), DAP or GIRP. */
+function NoteFields({ format, values, update }) {
+  return html`<div class="note-fields stack" data-format=${format}>
+    ${format !== "free" && html`<p class="muted small" id="note-format">${t("noteFormat." + format)}</p>`}
+    ${FORMATS[format].map((s) => html`<div class="field"><label for=${FIELD_IDS[s.field]}>${t("noteSection." + s.key)}</label>
+      <textarea id=${FIELD_IDS[s.field]} rows="2" maxlength="2000" value=${values[s.field] || ""}
+        onInput=${(e) => update({ [s.field]: e.currentTarget.value })}></textarea></div>`)}
+  </div>`;
 }
 
 /** useDraft, but the initial value may depend on data still loading (waits for ready to be truthy). */
