@@ -15,7 +15,7 @@ import {
 import { CrisisLines, WorriedForm } from "./crisis.js";
 import { RecoveryForm, RecoverySection } from "./recovery.js";
 import { triage, contactPlan, daysSince, nextContactTask, localDay } from "../triage.js";
-import { FORMATS, missingFields, lastNextSteps, noteSections } from "../notes.js";
+import { FORMATS, missingFields, lastNextSteps, noteSections, noteValues, formatOf, editedNote } from "../notes.js";
 
 export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
   "creative-outlets", "practical-advice", "celebrating-progress", "housing-employment", "wellness-self-care",
@@ -90,6 +90,8 @@ export function PeerApp({ client, identity, online }) {
     page = html`<${PersonPage} key=${"p" + person.id} ctx=${ctx} person=${person} />`;
   } else if (view.page === "session" && person) {
     page = html`<${SessionForm} key=${"s" + person.id} ctx=${ctx} person=${person} />`;
+  } else if (view.page === "note" && person) {
+    page = html`<${NoteEditForm} key=${"n" + view.session} ctx=${ctx} person=${person} sessionId=${view.session} />`;
   } else if (view.page === "worried" && person) {
     page = html`<${WorriedForm} key=${"w" + person.id} ctx=${ctx} person=${person} />`;
   } else if (view.page === "recovery" && person) {
@@ -121,7 +123,7 @@ function useNotice(view) {
   return [notice, say];
 }
 
-const OUTBOX_LABELS = { session: "outbox.session", message: "outbox.message", goal: "outbox.goal", assessment: "outbox.assessment",
+const OUTBOX_LABELS = { session: "outbox.session", note: "outbox.note", message: "outbox.message", goal: "outbox.goal", assessment: "outbox.assessment",
   "next-contact": "outbox.nextContact" };
 
 function PendingPanel({ ctx, onlyFor }) {
@@ -270,7 +272,7 @@ function PersonPage({ ctx, person }) {
         ${detail.timeline.length === 0 && html`<p class="muted">${t("peer.nothingYet")}</p>`}
         <ol class="timeline plain">
           ${detail.timeline.map((item) => item.kind === "session"
-            ? html`<${SessionItem} item=${item} />`
+            ? html`<${SessionItem} item=${item} onEdit=${() => ctx.go({ page: "note", id: person.id, session: item.encounter.id })} />`
             : html`<${MessageItem} item=${item} />`)}
         </ol>
       </section>
@@ -444,7 +446,7 @@ function minutesOf(encounter) {
   return s && e ? Math.round((new Date(e) - new Date(s)) / 60000) : null;
 }
 
-function SessionItem({ item }) {
+function SessionItem({ item, onEdit }) {
   const e = item.encounter, note = item.note;
   const modality = modalityOf(e);
   return html`<li class="timeline-item session-item" data-session=${e.id}>
@@ -455,7 +457,8 @@ function SessionItem({ item }) {
     ${note && html`<p class="chips-inline">${focusCodes(note).map((c) => html`<span class="tag">${codeLabel("focus", c)}</span>`)}</p>
       ${noteSections(note).map((sec, i) => html`<p data-section=${sec.key}>${i > 0 || sec.key !== "whatWasDone"
         ? html`<span class="label">${t("noteSection." + sec.key)}:</span> ` : ""}${sec.text}</p>`)}`}
-    ${item.returned && html`<p class="notice notice-warn" data-returned="true"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>`}
+    ${item.returned && html`<p class="notice notice-warn" data-returned="true"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>
+      ${note && onEdit && html`<button type="button" data-edit-note=${e.id} onClick=${onEdit}>${t("note.edit")}</button>`}`}
   </li>`;
 }
 
@@ -651,6 +654,61 @@ function NoteFields({ format, values, update }) {
       <textarea id=${FIELD_IDS[s.field]} rows="2" maxlength="2000" value=${values[s.field] || ""}
         onInput=${(e) => update({ [s.field]: e.currentTarget.value })}></textarea></div>`)}
   </div>`;
+}
+
+/**
+ * The edit of a note the supervisor returned: the same sections in the note's own format, with the supervisor's
+ * comment above them. Saved through the outbox as a new version of the note (PUT with If-Match of the version
+ * read); the return names the old version, so the session waits for co-signature again.
+ */
+function NoteEditForm({ ctx, person, sessionId }) {
+  const [item, setItem] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    personDetail(ctx.client, person.ref, ctx.roles).then(
+      (d) => setItem(d.timeline.find((i) => i.kind === "session" && i.encounter.id === sessionId) || { missing: true }),
+      (err) => setError(err.message));
+  }, [sessionId]);
+  const note = item?.note;
+  const [form, update, clearDraft, restored, saveNow] = useDraftWhen(note, `draft:note:${note?.id}:${note?.meta?.versionId}`,
+    ctx.owner, () => ({ ...noteValues(note), clientKey: uuid() }));
+  const title = t("note.editTitle", { name: person.name });
+  if (error || item?.missing) return html`<main id="main"><${PageTitle}>${title}<//><p class="notice notice-error" role="alert">${error || t("note.gone")}</p></main>`;
+  if (!form) return html`<main id="main"><${PageTitle}>${title}<//><${Loading} /></main>`;
+  const format = formatOf(note);
+  const submit = async (e) => {
+    e.preventDefault();
+    if (missingFields(format, form).length) { setError(t("session.needTexts." + format)); return; }
+    setError(null);
+    setBusy(true);
+    try {
+      await saveNow(form);
+      await outbox.queueNoteEdit(ctx.owner, { note: editedNote(note, form, new Date().toISOString()), version: note.meta?.versionId,
+        clientKey: form.clientKey }, { name: person.name, patients: [person.ref], when: item.encounter.period?.start });
+      const outcome = await submitQueued(ctx, form.clientKey);
+      if (outcome.refused) { setError(outcome.refused); setBusy(false); return; }
+      await clearDraft();
+      ctx.setNotice(outcome.sent ? { type: "ok", text: t("note.resubmitted") } : keptNotice(outcome));
+      ctx.go({ page: "person", id: person.id });
+    } catch (err) {
+      setError(err instanceof ServerError ? err.message : t("error.device"));
+      setBusy(false);
+    }
+  };
+  return html`<main id="main">
+    <${BackButton} onClick=${() => ctx.go({ page: "person", id: person.id })} label=${person.name} />
+    <${PageTitle}>${title}<//>
+    ${restored && html`<p class="notice notice-info" role="status" id="draft-restored">${t("draft.restored")}</p>`}
+    <p class="muted">${t("note.of", { date: formatDateTime(item.encounter.period?.start) })}</p>
+    ${item.returned && html`<p class="notice notice-warn" id="return-comment"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>`}
+    <form class="stack session-form" onSubmit=${submit} novalidate>
+      <${NoteFields} format=${format} values=${form} update=${update} />
+      ${error && html`<p class="notice notice-error" role="alert" id="form-error">${error}</p>`}
+      <button type="submit" class="primary" id="save-note" disabled=${busy}>${t("note.save")}</button>
+      <p class="muted small">${t("note.saveHelp")}</p>
+    </form>
+  </main>`;
 }
 
 /** useDraft, but the initial value may depend on data still loading (waits for ready to be truthy). */

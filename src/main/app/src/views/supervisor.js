@@ -51,7 +51,7 @@ export function SupervisorApp({ client, identity }) {
         const signed = new Set(byType("Provenance")
           .filter((p) => (p.agent || []).some((a) => (a.type?.coding || []).some((c) => c.code === "verifier")))
           .flatMap((p) => (p.target || []).map((x) => stripVersion(x.reference))));
-        const returned = returnsOf(byType("Provenance"), byType("Encounter"));
+        const returned = returnsOf(byType("Provenance"), byType("Encounter"), byType("Procedure"));
         items = oldestFirst(byType("Encounter")
           .filter((e) => e.status !== "entered-in-error" && !signed.has(ref(e)))
           .map((e) => ({
