@@ -15,6 +15,7 @@ import {
 import { CrisisLines, WorriedForm } from "./crisis.js";
 import { RecoveryForm, RecoverySection } from "./recovery.js";
 import { triage, contactPlan, daysSince, nextContactTask, localDay } from "../triage.js";
+import { DictateButton } from "../dictation.js";
 import { FORMATS, missingFields, lastNextSteps, noteSections, noteValues, formatOf, editedNote } from "../notes.js";
 
 export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
@@ -650,7 +651,9 @@ const FIELD_IDS = { whatWasDone: "what", response: "response", nextSteps: "next-
 function NoteFields({ format, values, update }) {
   return html`<div class="note-fields stack" data-format=${format}>
     ${format !== "free" && html`<p class="muted small" id="note-format">${t("noteFormat." + format)}</p>`}
-    ${FORMATS[format].map((s) => html`<div class="field"><label for=${FIELD_IDS[s.field]}>${t("noteSection." + s.key)}</label>
+    ${FORMATS[format].map((s) => html`<div class="field"><div class="label-row"><label for=${FIELD_IDS[s.field]}>${t("noteSection." + s.key)}</label>
+        <${DictateButton} target=${FIELD_IDS[s.field]} label=${t("noteSection." + s.key)} value=${values[s.field] || ""}
+          onText=${(text) => update({ [s.field]: text })} /></div>
       <textarea id=${FIELD_IDS[s.field]} rows="2" maxlength="2000" value=${values[s.field] || ""}
         onInput=${(e) => update({ [s.field]: e.currentTarget.value })}></textarea></div>`)}
   </div>`;
