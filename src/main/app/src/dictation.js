@@ -11,11 +11,13 @@ import { recognitionApi, withDictated } from "./speech.js";
 export function DictateButton({ target, label, value, onText }) {
   const Api = recognitionApi();
   const [listening, setListening] = useState(false);
+  const [unavailable, setUnavailable] = useState(false);
   const recognition = useRef(null);
   const latest = useRef(value);
   latest.current = value;
   useEffect(() => () => recognition.current?.abort?.(), []);
   if (!Api) return null;
+  if (unavailable) return html`<span class="small muted" role="status">${t("dictation.unavailable")}</span>`;
   const toggle = () => {
     if (listening) { recognition.current?.stop(); return; }
     const r = new Api();
@@ -27,7 +29,8 @@ export function DictateButton({ target, label, value, onText }) {
       onText(withDictated(latest.current, said));
     };
     r.onend = () => setListening(false);
-    r.onerror = () => setListening(false);
+    // no speech engine, no microphone or no permission: say so once and leave the peer to type
+    r.onerror = (event) => { setListening(false); if (event?.error !== "no-speech" && event?.error !== "aborted") setUnavailable(true); };
     recognition.current = r;
     setListening(true);
     r.start();

@@ -16,6 +16,7 @@ import { CrisisLines, WorriedForm } from "./crisis.js";
 import { RecoveryForm, RecoverySection } from "./recovery.js";
 import { triage, contactPlan, daysSince, nextContactTask, localDay } from "../triage.js";
 import { DictateButton } from "../dictation.js";
+import { readOrKeep, personDetailKept, revivePeople } from "../offline.js";
 import { FORMATS, missingFields, lastNextSteps, noteSections, noteValues, formatOf, editedNote } from "../notes.js";
 
 export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
@@ -37,15 +38,24 @@ export function PeerApp({ client, identity, online }) {
   const [pending, setPending] = useState([]);
   const [notice, setNotice] = useNotice(view);
   const [loadError, setLoadError] = useState(null);
+  const [asOf, setAsOf] = useState(null);
 
   const refreshPending = useCallback(() => outbox.pending(owner).then(setPending), [owner]);
 
   const load = useCallback(async () => {
     try {
-      const mine = (await myRoles(client, owner)).filter(isPeerRole);
+      // the caseload and the clinic's settings are kept on the device (encrypted) for reading without signal
+      const got = await readOrKeep(owner, "caseload", async () => {
+        const mine = (await myRoles(client, owner)).filter(isPeerRole);
+        return { roles: mine, people: await caseload(client, mine) };
+      });
+      const mine = got.value.roles;
       setRoles(mine);
-      clinicOf(client, mine).then((clinic) => { setCrisis(clinic.crisis); setNoteFormat(clinic.noteFormat); }, () => setCrisis([]));
-      setPeople(await caseload(client, mine));
+      readOrKeep(owner, "clinic", () => clinicOf(client, mine)).then(({ value }) => {
+        setCrisis(value.crisis); setNoteFormat(value.noteFormat);
+      }, () => setCrisis([]));
+      setPeople(revivePeople(got.value.people));
+      setAsOf(got.asOf);
       setLoadError(null);
     } catch (err) {
       setLoadError(err.message);
@@ -79,7 +89,7 @@ export function PeerApp({ client, identity, online }) {
   useEffect(() => { if (online) flush(); }, [online]);
 
   const person = view.id && people ? people.find((p) => p.id === view.id) : null;
-  const ctx = { client, identity, owner, roles, people, pending, crisis, noteFormat, go, back, setNotice, flush, reload: load };
+  const ctx = { client, identity, owner, roles, people, pending, crisis, noteFormat, asOf, go, back, setNotice, flush, reload: load };
 
   let page;
   if (loadError && !people) {
@@ -146,6 +156,12 @@ function PendingPanel({ ctx, onlyFor }) {
   </section>`;
 }
 
+/** Marks what is shown as the device's copy, read from the server at asOf (no signal, or the server unreachable). */
+function AsOf({ asOf }) {
+  if (!asOf) return null;
+  return html`<p class="notice notice-warn as-of" role="status" id="as-of">${t("offline.asOf", { time: formatDateTime(asOf) })}</p>`;
+}
+
 /** When the next contact is due, in words: overdue, today, or the day (and whether the peer planned it). */
 function DueLine({ plan }) {
   if (!plan.due) return null;
@@ -167,6 +183,7 @@ function PeopleList({ ctx }) {
     returned: filters.returned, worried: filters.worried }, overdueDays);
   return html`<main id="main">
     <${PageTitle}>${t("peer.myPeople")}<//>
+    <${AsOf} asOf=${ctx.asOf} />
     <${PendingPanel} ctx=${ctx} />
     ${ctx.people.length === 0 && html`<p class="muted">${t("peer.noPeople")}</p>`}
     ${ctx.people.length > 0 && html`<div class="triage">
@@ -246,13 +263,14 @@ function PersonPage({ ctx, person }) {
   const [error, setError] = useState(null);
   const [worries, setWorries] = useState([]);
   const load = () => {
-    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, (err) => setError(err.message));
+    personDetailKept(ctx.client, ctx.owner, person.ref, ctx.roles).then(setDetail, (err) => setError(err.message));
     escalationsOf(ctx.client, person.ref).then(setWorries, () => setWorries([]));
   };
   useEffect(() => { load(); }, [person.id, ctx.pending.length]);
   return html`<main id="main">
     <${BackButton} onClick=${() => ctx.go({ page: "people" })} label=${t("peer.myPeople")} />
     <${PageTitle}>${person.name}<//>
+    <${AsOf} asOf=${detail?.asOf} />
     <div class="actions">
       <button type="button" class="primary" id="log-session" onClick=${() => ctx.go({ page: "session", id: person.id })}>${t("peer.logSession")}</button>
       <button type="button" id="send-encouragement" onClick=${() => ctx.go({ page: "message", id: person.id })}>${t("peer.sendEncouragement")}</button>
@@ -529,7 +547,7 @@ function SessionForm({ ctx, person }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [], lastSession: null, offline: true }));
+    personDetailKept(ctx.client, ctx.owner, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [], lastSession: null, offline: true }));
   }, [person.id]);
   const initial = () => {
     const last = detail?.lastSession?.encounter;
@@ -600,6 +618,7 @@ function SessionForm({ ctx, person }) {
     <${BackButton} onClick=${() => ctx.go({ page: "person", id: person.id })} label=${person.name} />
     <${PageTitle}>${t("session.title", { name: person.name })}<//>
     ${restored && html`<p class="notice notice-info" role="status" id="draft-restored">${t("draft.restored")}</p>`}
+    <${AsOf} asOf=${detail?.asOf} />
     ${previous && html`<section class="last-steps" id="last-next-steps" aria-labelledby="last-steps-title">
       <h2 id="last-steps-title">${t("session.lastNextSteps", { date: formatDate(previous.when) })}</h2>
       <p>${previous.text}</p>
@@ -669,7 +688,7 @@ function NoteEditForm({ ctx, person, sessionId }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    personDetail(ctx.client, person.ref, ctx.roles).then(
+    personDetailKept(ctx.client, ctx.owner, person.ref, ctx.roles).then(
       (d) => setItem(d.timeline.find((i) => i.kind === "session" && i.encounter.id === sessionId) || { missing: true }),
       (err) => setError(err.message));
   }, [sessionId]);
@@ -732,7 +751,7 @@ function MessageForm({ ctx, person }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [] }));
+    personDetailKept(ctx.client, ctx.owner, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [] }));
   }, [person.id]);
   const initial = () => ({ clientKey: uuid(), category: "encouragement", focus: [], goal: "", text: "", medium: "ONLINEWRIT" });
   const [form, update, clearDraft, restored, saveNow] = useDraftWhen(detail, `draft:message:${person.id}`, ctx.owner, initial);
