@@ -10,18 +10,24 @@ import org.alongside.interaction.WriteCheck;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Procedure;
 
 /**
  * A peer session note (Procedure coded H0038) written in a structured format (extension note-format: DAP or GIRP)
  * must have each of its headed sections, however it is written: by $record-peer-session, a plain create, or the
- * update of a note a supervisor returned. A free note is checked by its profile alone.
+ * update of a note a supervisor returned. A free note is checked by its profile alone. An Organization's choice
+ * (the same extension) must name a format: no profile applies to an Organization to check its binding.
  */
 @ApplicationScoped
 public class NoteRules implements WriteCheck {
 
     @Override
     public void check(IBaseResource resource) {
+        if (resource instanceof Organization clinic) {
+            formatOf(clinic.getExtensionByUrl(MentorshipCodes.EXT_NOTE_FORMAT)); // a clinic's choice must be a format
+            return;
+        }
         if (!(resource instanceof Procedure note) || !note.getCode().hasCoding(HCPCS, PEER_SERVICES)
                 || note.getStatus() == Procedure.ProcedureStatus.ENTEREDINERROR) {
             return;
@@ -42,7 +48,10 @@ public class NoteRules implements WriteCheck {
 
     /** The note's format: its note-format extension, free text without one. */
     static NoteFormat formatOf(Procedure note) {
-        Extension ext = note.getExtensionByUrl(MentorshipCodes.EXT_NOTE_FORMAT);
+        return formatOf(note.getExtensionByUrl(MentorshipCodes.EXT_NOTE_FORMAT));
+    }
+
+    private static NoteFormat formatOf(Extension ext) {
         if (ext == null || ext.getValue() == null) {
             return NoteFormat.FREE;
         }

@@ -66,6 +66,16 @@ class NoteFormatTest {
         assertThatThrownBy(() -> new NoteRules().check(note("soap", "S: x"))).isInstanceOf(UnprocessableEntityException.class);
     }
 
+    @Test
+    void aClinicMayChooseOnlyAFormatThatExists() {
+        org.hl7.fhir.r4.model.Organization clinic = new org.hl7.fhir.r4.model.Organization();
+        clinic.addExtension(MentorshipCodes.EXT_NOTE_FORMAT, new CodeType("girp"));
+        new NoteRules().check(clinic);
+        clinic.getExtension().get(0).setValue(new CodeType("soap"));
+        assertThatThrownBy(() -> new NoteRules().check(clinic)).isInstanceOf(UnprocessableEntityException.class);
+        new NoteRules().check(new org.hl7.fhir.r4.model.Organization());
+    }
+
     private static Procedure note(String format, String text) {
         Procedure note = new Procedure().setCode(new CodeableConcept(new Coding(MentorshipCodes.HCPCS, "H0038", null)));
         note.addNote().setText(text);

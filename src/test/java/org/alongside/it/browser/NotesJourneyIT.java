@@ -187,6 +187,9 @@ class NotesJourneyIT {
                    {"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/provenance-participant-type","code":"performer"}]},"who":{"reference":"PractitionerRole/%s"}}]}"""
                 .formatted(Instant.now().truncatedTo(ChronoUnit.SECONDS), encounter, note.getIdPart(), jordanRole, samRole));
 
+        // back on My people, read again when the page is shown again
+        browser.click(By.cssSelector(".back"));
+        browser.await(By.cssSelector("[data-person='" + rosa + "']"));
         browser.js("document.dispatchEvent(new Event('visibilitychange'));");
         browser.await(By.cssSelector("[data-person='" + rosa + "'] [data-badge=returned]"));
         browser.await(By.cssSelector("[data-person='" + rosa + "']")).click();
