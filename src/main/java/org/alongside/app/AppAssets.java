@@ -53,10 +53,6 @@ public class AppAssets extends HttpFilter {
         response.setContentType(type == null ? "application/octet-stream"
                 : type.startsWith("text/") || type.contains("javascript") ? type + ";charset=UTF-8" : type);
         response.setHeader("Content-Encoding", "gzip");
-        // a body larger than the response buffer would be sent chunked, without its length: buffer it whole
-        if (response.getBufferSize() < gzipped.length) {
-            response.setBufferSize(gzipped.length);
-        }
         response.setContentLength(gzipped.length);
         if ("GET".equals(request.getMethod())) {
             response.getOutputStream().write(gzipped);
