@@ -15,6 +15,16 @@ export default defineConfig(({ command }) => ({
         index: resolve(import.meta.dirname, "index.html"),
         launch: resolve(import.meta.dirname, "launch.html"),
       },
+      output: {
+        // preact, the words (en, es) and the clinician's and supervisor's pages in chunks of their own: every script
+        // stays under the server's 32 KB response buffer, past which Liberty sends it chunked, without its length
+        // (AppShellIT checks the entry script)
+        manualChunks(id) {
+          if (/node_modules[\\/](preact|htm)[\\/]/.test(id)) return "preact";
+          if (/src[\\/]messages[\\/]/.test(id)) return "messages";
+          return /src[\\/](views[\\/](clinician|supervisor|worries|engagement)|matching|supervision)\.js$/.test(id) ? "staff" : undefined;
+        },
+      },
     },
   },
   server: {

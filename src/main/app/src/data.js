@@ -2,6 +2,7 @@
 import { search, get, SYS, REFERRAL, EXT, ref, idOf, isPeerRole, extValue, hasCoding, humanName } from "./fhir.js";
 import { parseMatches, languagesOf, livedExperienceOf } from "./matching.js";
 import { NEXT_CONTACT } from "./triage.js";
+import { clinicFormat } from "./notes.js";
 
 const ASSIGNMENT_CODE = `${SYS.snomed}|${REFERRAL}`;
 
@@ -37,7 +38,7 @@ export async function caseload(client, peerRoles) {
   await Promise.all(list.map(async (person) => {
     const [sessions, messages] = await Promise.all([
       // the last few sessions, with their reviews: the latest dates the last contact, any may have come back
-      search(client, `Encounter?subject=${person.ref}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}&_sort=-date&_count=10&_revinclude=Provenance:target`, 1),
+      search(client, `Encounter?subject=${person.ref}&type=${encodeURIComponent(SYS.hcpcs + "|H0038")}&_sort=-date&_count=10&_revinclude=Procedure:encounter&_revinclude=Provenance:target`, 1),
       search(client, `Communication?subject=${person.ref}&_sort=-sent&_count=1`, 1),
     ]);
     const times = [
@@ -45,7 +46,8 @@ export async function caseload(client, peerRoles) {
       ...messages.map((c) => c.sent),
     ].filter(Boolean).map((d) => new Date(d));
     person.lastContact = times.length ? new Date(Math.max(...times)) : null;
-    const returned = returnsOf(sessions.filter((r) => r.resourceType === "Provenance"), sessions.filter((r) => r.resourceType === "Encounter"));
+    const returned = returnsOf(sessions.filter((r) => r.resourceType === "Provenance"), sessions.filter((r) => r.resourceType === "Encounter"),
+      sessions.filter((r) => r.resourceType === "Procedure"));
     person.returnedNotes = returned.size;
   }));
   // for the work list, one search each over the whole caseload: open worries and the next contacts I scheduled
@@ -67,15 +69,20 @@ export const RETURNED = { system: "http://alongside.health/fhir/CodeSystem/revie
 
 /**
  * Sessions returned to their peer: a Provenance with the activity "returned" on the session's current version,
- * and no co-signature. Map of "Encounter/id" to { comment, provenance }.
+ * and no co-signature. A return names the versions it is about; once the peer edits the note (a new version of the
+ * Procedure, made by the server), the return is about an old note and the session waits for co-signature again.
+ * Map of "Encounter/id" to { comment, provenance }.
  */
-export function returnsOf(provenances, encounters) {
-  const current = new Map(encounters.map((e) => [ref(e), `${ref(e)}/_history/${e.meta?.versionId || 1}`]));
+export function returnsOf(provenances, encounters, notes = []) {
+  const current = new Map([...encounters, ...notes].map((e) => [ref(e), `${ref(e)}/_history/${e.meta?.versionId || 1}`]));
+  const outdated = (p) => (p.target || []).some((x) => current.has(stripVersion(x.reference))
+    && /\/_history\//.test(x.reference || "") && current.get(stripVersion(x.reference)) !== x.reference);
   const signed = new Set(provenances.filter((p) => (p.agent || []).some((a) => (a.type?.coding || []).some((c) => c.code === "verifier")))
     .flatMap((p) => (p.target || []).map((x) => stripVersion(x.reference))));
   const out = new Map();
   for (const p of provenances) {
     if (!(p.activity?.coding || []).some((c) => c.system === RETURNED.system && c.code === RETURNED.code)) continue;
+    if (outdated(p)) continue;
     for (const target of p.target || []) {
       const session = stripVersion(target.reference);
       if (current.get(session) === target.reference && !signed.has(session)) {
@@ -97,7 +104,8 @@ export async function personDetail(client, patientRef, peerRoles) {
   const goals = plans.filter((r) => r.resourceType === "Goal");
   const carePlans = plans.filter((r) => r.resourceType === "CarePlan");
   const notes = new Map(encounters.filter((r) => r.resourceType === "Procedure").map((p) => [p.encounter?.reference, p]));
-  const returned = returnsOf(encounters.filter((r) => r.resourceType === "Provenance"), encounters.filter((r) => r.resourceType === "Encounter"));
+  const returned = returnsOf(encounters.filter((r) => r.resourceType === "Provenance"), encounters.filter((r) => r.resourceType === "Encounter"),
+    encounters.filter((r) => r.resourceType === "Procedure"));
   const sessions = encounters.filter((r) => r.resourceType === "Encounter" && r.status !== "entered-in-error")
     .map((e) => ({ kind: "session", when: e.period?.start, encounter: e, note: notes.get(ref(e)), returned: returned.get(ref(e)) }));
   const msgs = messages.map((c) => ({ kind: "message", when: c.sent, communication: c }));
@@ -150,17 +158,24 @@ export function isOpenEscalation(task) {
 }
 
 /**
- * The clinic's crisis lines: contacts of the peer's organizations whose purpose is crisis-support#crisis-line
- * (Organization.contact, see fhir-profiles/README.md). Each { name, phone }.
+ * The clinic as the peer's organizations (PractitionerRole.organization) describe it: its crisis lines (contacts
+ * whose purpose is crisis-support#crisis-line, see fhir-profiles/README.md), each { name, phone }, and the note
+ * format it chose (extension note-format; free text without one).
  */
-export async function crisisLines(client, roles) {
+export async function clinicOf(client, roles) {
   const orgs = [...new Set(roles.map((r) => r.organization?.reference).filter((r) => r && r.startsWith("Organization/")))];
-  if (!orgs.length) return [];
+  if (!orgs.length) return { crisis: [], noteFormat: "free" };
   const found = await search(client, `Organization?_id=${orgs.map(idOf).join(",")}`, 1);
-  return found.flatMap((org) => (org.contact || [])
+  const crisis = found.flatMap((org) => (org.contact || [])
     .filter((c) => hasCoding([c.purpose], SYS.crisis, "crisis-line"))
     .flatMap((c) => (c.telecom || []).filter((tel) => tel.system === "phone" && tel.value)
       .map((tel) => ({ name: c.name?.text || org.name || "", phone: tel.value }))));
+  return { crisis, noteFormat: clinicFormat(found) };
+}
+
+/** The clinic's crisis lines (see clinicOf). */
+export async function crisisLines(client, roles) {
+  return (await clinicOf(client, roles)).crisis;
 }
 
 /** The person's safety plan, if the care team keeps one: an active CarePlan with category crisis-support#safety-plan. */

@@ -8,7 +8,7 @@ export const REFUSAL_SYSTEM = "http://alongside.health/fhir/CodeSystem/refusal-r
 
 /** Refusal codes the app has words for (messages refusal.<code>). */
 export const REFUSALS = ["no-active-assignment", "caseload-full", "already-assigned", "not-assigned",
-  "inactive-peer-role", "plan-closed", "assessment-incomplete"];
+  "inactive-peer-role", "plan-closed", "assessment-incomplete", "note-incomplete"];
 
 /** A failure that may pass by itself: no answer, server trouble, an expired sign-in, too many requests. */
 export function retryable(status) {

@@ -84,8 +84,10 @@ export function post(client, url, body, headers = {}) {
   return call(client, { url, method: "POST", body: JSON.stringify(body), headers: { ...FHIR_JSON, ...headers } });
 }
 
-export function put(client, url, body) {
-  return call(client, { url, method: "PUT", body: JSON.stringify(body), headers: FHIR_JSON });
+/** An update; with a version, only if the record is still at that version (If-Match). */
+export function put(client, url, body, version) {
+  const headers = version ? { ...FHIR_JSON, "If-Match": `W/"${version}"` } : FHIR_JSON;
+  return call(client, { url, method: "PUT", body: JSON.stringify(body), headers });
 }
 
 /** A JSON Patch of the record, only if it is still at `version` (If-Match); answers the patched record. */

@@ -2,7 +2,8 @@
 // through the outbox, online or not: it is stored first, then sent. Sending is exactly-once by construction:
 // a session carries a clientKey ($record-peer-session stores a key once), so does a BARC-10 (its response's
 // identifier, $record-recovery-capital), a message a client-generated
-// identifier sent as a conditional create (If-None-Exist), a goal update a note whose id is its key, sent with
+// identifier sent as a conditional create (If-None-Exist), a returned note's edit a PUT with If-Match (a 412 whose
+// note already says the same was this edit), a goal update a note whose id is its key, sent with
 // If-Match (a 412 whose goal holds that note was this update, stored before), a next contact an update of the one
 // Task its key finds, or a conditional create on that key when there is none (sending it twice stores the same
 // plan). A retry after a lost answer therefore stores
@@ -10,6 +11,7 @@
 import * as vault from "./vault.js";
 import { get, patch, post, put, search, SYS, ServerError } from "./fhir.js";
 import { hasUpdate } from "./goals.js";
+import { sameNote } from "./notes.js";
 import { retryable } from "./errors.js";
 
 const KIND = "outbox";
@@ -57,6 +59,12 @@ export async function queueNextContact(owner, { key, identifier, task }, summary
   changed();
 }
 
+/** Keeps the edit of a returned note (the Procedure's new version, sent with If-Match of the version edited). */
+export async function queueNoteEdit(owner, { note, version, clientKey }, summary) {
+  await vault.put(`${KIND}:${clientKey}`, KIND, owner, { type: "note", clientKey, body: { note, version }, summary, queuedAt: new Date().toISOString() });
+  changed();
+}
+
 export async function pending(owner) {
   if (!owner) return [];
   return (await vault.list(KIND, owner)).map((r) => ({ id: r.id, ...r.value }));
@@ -79,6 +87,9 @@ async function send(client, item) {
   }
   if (item.type === "next-contact") {
     return sendNextContact(client, item);
+  }
+  if (item.type === "note") {
+    return sendNoteEdit(client, item);
   }
   return post(client, "Communication", item.body, {
     "If-None-Exist": `identifier=${encodeURIComponent(`${SYS.messageKey}|${item.clientKey}`)}`,
@@ -108,6 +119,24 @@ async function sendNextContact(client, item) {
     return put(client, `Task/${found[0].id}`, { ...task, id: found[0].id });
   }
   return post(client, "Task", task, { "If-None-Exist": `identifier=${encodeURIComponent(identifier)}` });
+}
+
+/**
+ * A new version of the note, only over the version the peer edited. A 412 whose current note already says what the
+ * edit says was this edit, stored before its answer was lost; any other 412 (the note changed meanwhile) is a
+ * conflict for the peer to see.
+ */
+async function sendNoteEdit(client, item) {
+  const { note, version } = item.body;
+  const url = `Procedure/${note.id}`;
+  try {
+    return await put(client, url, note, version);
+  } catch (err) {
+    if (err instanceof ServerError && err.status === 412 && sameNote(await get(client, url), note)) {
+      return null;
+    }
+    throw err;
+  }
 }
 
 let flushing = null;

@@ -10,11 +10,14 @@ import { GOAL_STATUSES, goalUpdatePatch, goalNotes, statusOf } from "../goals.js
 import { SYS, ref, idOf, humanName, isPeerRole, uuid, ServerError } from "../fhir.js";
 import {
   myRoles, caseload, personDetail,
-  modalityOf, unitsOf, focusCodes, crisisLines, escalationsOf, isOpenEscalation, safetyPlanOf, reachOf, textingNumber,
+  modalityOf, unitsOf, focusCodes, clinicOf, escalationsOf, isOpenEscalation, safetyPlanOf, reachOf, textingNumber,
 } from "../data.js";
 import { CrisisLines, WorriedForm } from "./crisis.js";
 import { RecoveryForm, RecoverySection } from "./recovery.js";
 import { triage, contactPlan, daysSince, nextContactTask, localDay } from "../triage.js";
+import { DictateButton } from "../dictation.js";
+import { readOrKeep, personDetailKept, revivePeople } from "../offline.js";
+import { FORMATS, missingFields, lastNextSteps, noteSections, noteValues, formatOf, editedNote } from "../notes.js";
 
 export const FOCUS_AREAS = ["cravings", "setback-relapse", "goal-setting", "belonging", "relationships",
   "creative-outlets", "practical-advice", "celebrating-progress", "housing-employment", "wellness-self-care",
@@ -31,18 +34,28 @@ export function PeerApp({ client, identity, online }) {
   const [roles, setRoles] = useState(null);
   const [people, setPeople] = useState(null);
   const [crisis, setCrisis] = useState([]);
+  const [noteFormat, setNoteFormat] = useState("free");
   const [pending, setPending] = useState([]);
   const [notice, setNotice] = useNotice(view);
   const [loadError, setLoadError] = useState(null);
+  const [asOf, setAsOf] = useState(null);
 
   const refreshPending = useCallback(() => outbox.pending(owner).then(setPending), [owner]);
 
   const load = useCallback(async () => {
     try {
-      const mine = (await myRoles(client, owner)).filter(isPeerRole);
+      // the caseload and the clinic's settings are kept on the device (encrypted) for reading without signal
+      const got = await readOrKeep(owner, "caseload", async () => {
+        const mine = (await myRoles(client, owner)).filter(isPeerRole);
+        return { roles: mine, people: await caseload(client, mine) };
+      });
+      const mine = got.value.roles;
       setRoles(mine);
-      crisisLines(client, mine).then(setCrisis, () => setCrisis([]));
-      setPeople(await caseload(client, mine));
+      readOrKeep(owner, "clinic", () => clinicOf(client, mine)).then(({ value }) => {
+        setCrisis(value.crisis); setNoteFormat(value.noteFormat);
+      }, () => setCrisis([]));
+      setPeople(revivePeople(got.value.people));
+      setAsOf(got.asOf);
       setLoadError(null);
     } catch (err) {
       setLoadError(err.message);
@@ -76,7 +89,7 @@ export function PeerApp({ client, identity, online }) {
   useEffect(() => { if (online) flush(); }, [online]);
 
   const person = view.id && people ? people.find((p) => p.id === view.id) : null;
-  const ctx = { client, identity, owner, roles, people, pending, crisis, go, back, setNotice, flush, reload: load };
+  const ctx = { client, identity, owner, roles, people, pending, crisis, noteFormat, asOf, go, back, setNotice, flush, reload: load };
 
   let page;
   if (loadError && !people) {
@@ -88,6 +101,8 @@ export function PeerApp({ client, identity, online }) {
     page = html`<${PersonPage} key=${"p" + person.id} ctx=${ctx} person=${person} />`;
   } else if (view.page === "session" && person) {
     page = html`<${SessionForm} key=${"s" + person.id} ctx=${ctx} person=${person} />`;
+  } else if (view.page === "note" && person) {
+    page = html`<${NoteEditForm} key=${"n" + view.session} ctx=${ctx} person=${person} sessionId=${view.session} />`;
   } else if (view.page === "worried" && person) {
     page = html`<${WorriedForm} key=${"w" + person.id} ctx=${ctx} person=${person} />`;
   } else if (view.page === "recovery" && person) {
@@ -119,7 +134,7 @@ function useNotice(view) {
   return [notice, say];
 }
 
-const OUTBOX_LABELS = { session: "outbox.session", message: "outbox.message", goal: "outbox.goal", assessment: "outbox.assessment",
+const OUTBOX_LABELS = { session: "outbox.session", note: "outbox.note", message: "outbox.message", goal: "outbox.goal", assessment: "outbox.assessment",
   "next-contact": "outbox.nextContact" };
 
 function PendingPanel({ ctx, onlyFor }) {
@@ -139,6 +154,12 @@ function PendingPanel({ ctx, onlyFor }) {
       </li>`)}
     </ul>
   </section>`;
+}
+
+/** Marks what is shown as the device's copy, read from the server at asOf (no signal, or the server unreachable). */
+function AsOf({ asOf }) {
+  if (!asOf) return null;
+  return html`<p class="notice notice-warn as-of" role="status" id="as-of">${t("offline.asOf", { time: formatDateTime(asOf) })}</p>`;
 }
 
 /** When the next contact is due, in words: overdue, today, or the day (and whether the peer planned it). */
@@ -162,6 +183,7 @@ function PeopleList({ ctx }) {
     returned: filters.returned, worried: filters.worried }, overdueDays);
   return html`<main id="main">
     <${PageTitle}>${t("peer.myPeople")}<//>
+    <${AsOf} asOf=${ctx.asOf} />
     <${PendingPanel} ctx=${ctx} />
     ${ctx.people.length === 0 && html`<p class="muted">${t("peer.noPeople")}</p>`}
     ${ctx.people.length > 0 && html`<div class="triage">
@@ -241,13 +263,14 @@ function PersonPage({ ctx, person }) {
   const [error, setError] = useState(null);
   const [worries, setWorries] = useState([]);
   const load = () => {
-    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, (err) => setError(err.message));
+    personDetailKept(ctx.client, ctx.owner, person.ref, ctx.roles).then(setDetail, (err) => setError(err.message));
     escalationsOf(ctx.client, person.ref).then(setWorries, () => setWorries([]));
   };
   useEffect(() => { load(); }, [person.id, ctx.pending.length]);
   return html`<main id="main">
     <${BackButton} onClick=${() => ctx.go({ page: "people" })} label=${t("peer.myPeople")} />
     <${PageTitle}>${person.name}<//>
+    <${AsOf} asOf=${detail?.asOf} />
     <div class="actions">
       <button type="button" class="primary" id="log-session" onClick=${() => ctx.go({ page: "session", id: person.id })}>${t("peer.logSession")}</button>
       <button type="button" id="send-encouragement" onClick=${() => ctx.go({ page: "message", id: person.id })}>${t("peer.sendEncouragement")}</button>
@@ -268,7 +291,7 @@ function PersonPage({ ctx, person }) {
         ${detail.timeline.length === 0 && html`<p class="muted">${t("peer.nothingYet")}</p>`}
         <ol class="timeline plain">
           ${detail.timeline.map((item) => item.kind === "session"
-            ? html`<${SessionItem} item=${item} />`
+            ? html`<${SessionItem} item=${item} onEdit=${() => ctx.go({ page: "note", id: person.id, session: item.encounter.id })} />`
             : html`<${MessageItem} item=${item} />`)}
         </ol>
       </section>
@@ -442,7 +465,7 @@ function minutesOf(encounter) {
   return s && e ? Math.round((new Date(e) - new Date(s)) / 60000) : null;
 }
 
-function SessionItem({ item }) {
+function SessionItem({ item, onEdit }) {
   const e = item.encounter, note = item.note;
   const modality = modalityOf(e);
   return html`<li class="timeline-item session-item" data-session=${e.id}>
@@ -451,10 +474,10 @@ function SessionItem({ item }) {
       ${minutesOf(e) != null && html` · ${t("session.minutesShort", { minutes: minutesOf(e) })}`}
       ${unitsOf(e) != null && html` · ${t("session.unitsShort", { units: unitsOf(e) })}`}</p>
     ${note && html`<p class="chips-inline">${focusCodes(note).map((c) => html`<span class="tag">${codeLabel("focus", c)}</span>`)}</p>
-      <p>${note.note?.[0]?.text}</p>
-      ${note.outcome?.text && html`<p><span class="label">${t("session.response")}:</span> ${note.outcome.text}</p>`}
-      ${note.followUp?.[0]?.text && html`<p><span class="label">${t("session.nextSteps")}:</span> ${note.followUp[0].text}</p>`}`}
-    ${item.returned && html`<p class="notice notice-warn" data-returned="true"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>`}
+      ${noteSections(note).map((sec, i) => html`<p data-section=${sec.key}>${i > 0 || sec.key !== "whatWasDone"
+        ? html`<span class="label">${t("noteSection." + sec.key)}:</span> ` : ""}${sec.text}</p>`)}`}
+    ${item.returned && html`<p class="notice notice-warn" data-returned="true"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>
+      ${note && onEdit && html`<button type="button" data-edit-note=${e.id} onClick=${onEdit}>${t("note.edit")}</button>`}`}
   </li>`;
 }
 
@@ -524,7 +547,7 @@ function SessionForm({ ctx, person }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [], lastSession: null, offline: true }));
+    personDetailKept(ctx.client, ctx.owner, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [], lastSession: null, offline: true }));
   }, [person.id]);
   const initial = () => {
     const last = detail?.lastSession?.encounter;
@@ -534,7 +557,8 @@ function SessionForm({ ctx, person }) {
     return {
       clientKey: uuid(), date: localDate(start), time: localTime(start), minutes,
       modality: (last && modalityOf(last)) || "in-person",
-      focus: [], goals: [], others: [], whatWasDone: "", response: "", nextSteps: "",
+      focus: [], goals: [], others: [], whatWasDone: "", response: "", nextSteps: "", goalNote: "",
+      format: ctx.noteFormat,
     };
   };
   const [form, update, clearDraft, restored, saveNow] = useDraftWhen(detail, `draft:session:${person.id}`, ctx.owner, initial);
@@ -544,6 +568,8 @@ function SessionForm({ ctx, person }) {
   const toggle = (field, code) => update({ [field]: form[field].includes(code) ? form[field].filter((c) => c !== code) : [...form[field], code] });
   const others = ctx.people.filter((p) => p.id !== person.id);
   const group = form.others.length > 0;
+  const format = form.format || "free";
+  const previous = lastNextSteps((detail?.timeline || []).filter((i) => i.kind === "session"));
 
   const submit = async (e) => {
     e.preventDefault();
@@ -551,7 +577,7 @@ function SessionForm({ ctx, person }) {
     if (!form.date || !form.time) problems.push(t("session.needWhen"));
     if (!(Number(form.minutes) > 0)) problems.push(t("session.needMinutes"));
     if (form.focus.length === 0) problems.push(t("session.needFocus"));
-    if (!form.whatWasDone.trim() || !form.response.trim() || !form.nextSteps.trim()) problems.push(t("session.needTexts"));
+    if (missingFields(format, form).length) problems.push(t("session.needTexts." + format));
     if (problems.length) { setError(problems.join(" ")); return; }
     setError(null);
     setBusy(true);
@@ -570,6 +596,8 @@ function SessionForm({ ctx, person }) {
       { name: "whatWasDone", valueString: form.whatWasDone.trim() },
       { name: "response", valueString: form.response.trim() },
       { name: "nextSteps", valueString: form.nextSteps.trim() },
+      ...(format !== "free" ? [{ name: "format", valueCode: format }] : []),
+      ...(format === "girp" ? [{ name: "goalNote", valueString: form.goalNote.trim() }] : []),
       { name: "clientKey", valueString: form.clientKey },
     ] };
     try {
@@ -590,6 +618,11 @@ function SessionForm({ ctx, person }) {
     <${BackButton} onClick=${() => ctx.go({ page: "person", id: person.id })} label=${person.name} />
     <${PageTitle}>${t("session.title", { name: person.name })}<//>
     ${restored && html`<p class="notice notice-info" role="status" id="draft-restored">${t("draft.restored")}</p>`}
+    <${AsOf} asOf=${detail?.asOf} />
+    ${previous && html`<section class="last-steps" id="last-next-steps" aria-labelledby="last-steps-title">
+      <h2 id="last-steps-title">${t("session.lastNextSteps", { date: formatDate(previous.when) })}</h2>
+      <p>${previous.text}</p>
+    </section>`}
     <form class="stack session-form" onSubmit=${submit} novalidate>
       <div class="row when">
         <div class="field"><label for="session-date">${t("session.date")}</label>
@@ -618,12 +651,7 @@ function SessionForm({ ctx, person }) {
         ${detail.goals.map((g) => html`<label class="check"><input type="checkbox" data-goal=${g.id} checked=${form.goals.includes(g.id)}
           onChange=${() => toggle("goals", g.id)} /> ${g.description?.text}</label>`)}
       </fieldset>`}
-      <div class="field"><label for="what">${t("session.whatWasDone")}</label>
-        <textarea id="what" rows="2" maxlength="2000" value=${form.whatWasDone} onInput=${(e) => update({ whatWasDone: e.currentTarget.value })}></textarea></div>
-      <div class="field"><label for="response">${t("session.response")}</label>
-        <textarea id="response" rows="2" maxlength="2000" value=${form.response} onInput=${(e) => update({ response: e.currentTarget.value })}></textarea></div>
-      <div class="field"><label for="next-steps">${t("session.nextSteps")}</label>
-        <textarea id="next-steps" rows="2" maxlength="2000" value=${form.nextSteps} onInput=${(e) => update({ nextSteps: e.currentTarget.value })}></textarea></div>
+      <${NoteFields} format=${format} values=${form} update=${update} />
       ${others.length > 0 && html`<details class="group" open=${group}>
         <summary>${t("session.group")}</summary>
         <p class="muted small">${t("session.groupHelp")}</p>
@@ -632,6 +660,75 @@ function SessionForm({ ctx, person }) {
       </details>`}
       ${error && html`<p class="notice notice-error" role="alert" id="form-error">${error}</p>`}
       <button type="submit" class="primary" id="save-session" disabled=${busy}>${t("session.save", { units })}</button>
+    </form>
+  </main>`;
+}
+
+const FIELD_IDS = { whatWasDone: "what", response: "response", nextSteps: "next-steps", goalNote: "goal-note" };
+
+/** The note's text fields in the clinic's format: free (what we did, response, next steps), DAP or GIRP. */
+function NoteFields({ format, values, update }) {
+  return html`<div class="note-fields stack" data-format=${format}>
+    ${format !== "free" && html`<p class="muted small" id="note-format">${t("noteFormat." + format)}</p>`}
+    ${FORMATS[format].map((s) => html`<div class="field"><div class="label-row"><label for=${FIELD_IDS[s.field]}>${t("noteSection." + s.key)}</label>
+        <${DictateButton} target=${FIELD_IDS[s.field]} label=${t("noteSection." + s.key)} value=${values[s.field] || ""}
+          onText=${(text) => update({ [s.field]: text })} /></div>
+      <textarea id=${FIELD_IDS[s.field]} rows="2" maxlength="2000" value=${values[s.field] || ""}
+        onInput=${(e) => update({ [s.field]: e.currentTarget.value })}></textarea></div>`)}
+  </div>`;
+}
+
+/**
+ * The edit of a note the supervisor returned: the same sections in the note's own format, with the supervisor's
+ * comment above them. Saved through the outbox as a new version of the note (PUT with If-Match of the version
+ * read); the return names the old version, so the session waits for co-signature again.
+ */
+function NoteEditForm({ ctx, person, sessionId }) {
+  const [item, setItem] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    personDetailKept(ctx.client, ctx.owner, person.ref, ctx.roles).then(
+      (d) => setItem(d.timeline.find((i) => i.kind === "session" && i.encounter.id === sessionId) || { missing: true }),
+      (err) => setError(err.message));
+  }, [sessionId]);
+  const note = item?.note;
+  const [form, update, clearDraft, restored, saveNow] = useDraftWhen(note, `draft:note:${note?.id}:${note?.meta?.versionId}`,
+    ctx.owner, () => ({ ...noteValues(note), clientKey: uuid() }));
+  const title = t("note.editTitle", { name: person.name });
+  if (error || item?.missing) return html`<main id="main"><${PageTitle}>${title}<//><p class="notice notice-error" role="alert">${error || t("note.gone")}</p></main>`;
+  if (!form) return html`<main id="main"><${PageTitle}>${title}<//><${Loading} /></main>`;
+  const format = formatOf(note);
+  const submit = async (e) => {
+    e.preventDefault();
+    if (missingFields(format, form).length) { setError(t("session.needTexts." + format)); return; }
+    setError(null);
+    setBusy(true);
+    try {
+      await saveNow(form);
+      await outbox.queueNoteEdit(ctx.owner, { note: editedNote(note, form, new Date().toISOString()), version: note.meta?.versionId,
+        clientKey: form.clientKey }, { name: person.name, patients: [person.ref], when: item.encounter.period?.start });
+      const outcome = await submitQueued(ctx, form.clientKey);
+      if (outcome.refused) { setError(outcome.refused); setBusy(false); return; }
+      await clearDraft();
+      ctx.setNotice(outcome.sent ? { type: "ok", text: t("note.resubmitted") } : keptNotice(outcome));
+      ctx.go({ page: "person", id: person.id });
+    } catch (err) {
+      setError(err instanceof ServerError ? err.message : t("error.device"));
+      setBusy(false);
+    }
+  };
+  return html`<main id="main">
+    <${BackButton} onClick=${() => ctx.go({ page: "person", id: person.id })} label=${person.name} />
+    <${PageTitle}>${title}<//>
+    ${restored && html`<p class="notice notice-info" role="status" id="draft-restored">${t("draft.restored")}</p>`}
+    <p class="muted">${t("note.of", { date: formatDateTime(item.encounter.period?.start) })}</p>
+    ${item.returned && html`<p class="notice notice-warn" id="return-comment"><strong>${t("peer.returned")}</strong> ${item.returned.comment}</p>`}
+    <form class="stack session-form" onSubmit=${submit} novalidate>
+      <${NoteFields} format=${format} values=${form} update=${update} />
+      ${error && html`<p class="notice notice-error" role="alert" id="form-error">${error}</p>`}
+      <button type="submit" class="primary" id="save-note" disabled=${busy}>${t("note.save")}</button>
+      <p class="muted small">${t("note.saveHelp")}</p>
     </form>
   </main>`;
 }
@@ -654,7 +751,7 @@ function MessageForm({ ctx, person }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    personDetail(ctx.client, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [] }));
+    personDetailKept(ctx.client, ctx.owner, person.ref, ctx.roles).then(setDetail, () => setDetail({ goals: [] }));
   }, [person.id]);
   const initial = () => ({ clientKey: uuid(), category: "encouragement", focus: [], goal: "", text: "", medium: "ONLINEWRIT" });
   const [form, update, clearDraft, restored, saveNow] = useDraftWhen(detail, `draft:message:${person.id}`, ctx.owner, initial);

@@ -14,6 +14,7 @@ import { SYS, EXT, search, post, ref, humanName, extValue } from "../fhir.js";
 import { myRoles, peerDirectory, modalityOf, unitsOf, focusCodes, stripVersion, returnsOf, RETURNED } from "../data.js";
 import { waitingSince, waitedWords, oldestFirst, monthOf, unitsByPeer, supervisionMinutesByPeer, hoursOf, TOPICS,
   SUPERVISION_TYPE, supervisionSession, cosignature, cosignEach } from "../supervision.js";
+import { noteSections } from "../notes.js";
 
 export function SupervisorApp({ client, identity }) {
   const [view, go] = useNav({ page: "queue" });
@@ -50,7 +51,7 @@ export function SupervisorApp({ client, identity }) {
         const signed = new Set(byType("Provenance")
           .filter((p) => (p.agent || []).some((a) => (a.type?.coding || []).some((c) => c.code === "verifier")))
           .flatMap((p) => (p.target || []).map((x) => stripVersion(x.reference))));
-        const returned = returnsOf(byType("Provenance"), byType("Encounter"));
+        const returned = returnsOf(byType("Provenance"), byType("Encounter"), byType("Procedure"));
         items = oldestFirst(byType("Encounter")
           .filter((e) => e.status !== "entered-in-error" && !signed.has(ref(e)))
           .map((e) => ({
@@ -319,9 +320,7 @@ function Review({ client, identity, item, sign, supervisorRole, onBack, onDone }
       <div><dt>${t("supervisor.units")}</dt><dd>${unitsOf(e) ?? "–"}</dd></div>
       ${note && html`
         <div><dt>${t("session.focus")}</dt><dd>${focusCodes(note).map((c) => codeLabel("focus", c)).join(", ")}</dd></div>
-        <div><dt>${t("session.whatWasDone")}</dt><dd>${note.note?.[0]?.text || ""}</dd></div>
-        <div><dt>${t("session.response")}</dt><dd>${note.outcome?.text || ""}</dd></div>
-        <div><dt>${t("session.nextSteps")}</dt><dd>${note.followUp?.[0]?.text || ""}</dd></div>`}
+        ${noteSections(note).map((sec) => html`<div data-section=${sec.key}><dt>${t("noteSection." + sec.key)}</dt><dd>${sec.text}</dd></div>`)}`}
     </dl>
     ${item.returned && html`<p class="notice notice-warn">${t("supervisor.alreadyReturned")} ${item.returned.comment}</p>`}
     <div class="actions">

@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.alongside.mentorship.AssignmentService;
 import org.alongside.mentorship.EscalationService;
 import org.alongside.mentorship.MatchingService;
+import org.alongside.mentorship.NoteFormat;
 import org.alongside.mentorship.SessionService;
 import org.alongside.mentorship.SideBySideService;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -123,11 +124,14 @@ public class MentorshipOperations {
             @OperationParam(name = "whatWasDone", max = 1) StringType whatWasDone,
             @OperationParam(name = "response", max = 1) StringType response,
             @OperationParam(name = "nextSteps", max = 1) StringType nextSteps,
-            @OperationParam(name = "clientKey", max = 1) StringType clientKey, RequestDetails request) {
+            @OperationParam(name = "clientKey", max = 1) StringType clientKey,
+            @OperationParam(name = "format", max = 1) CodeType format,
+            @OperationParam(name = "goalNote", max = 1) StringType goalNote, RequestDetails request) {
         SessionService.SessionNote note = new SessionService.SessionNote(patients, peer, start.getValue(),
                 end.getValue(), SessionService.Modality.of(text(modality)), text(location),
                 focus == null ? List.of() : focus, goals == null ? List.of() : goals, text(whatWasDone),
-                text(response), text(nextSteps), text(clientKey));
+                text(response), text(nextSteps), text(clientKey),
+                NoteFormat.of(format == null ? null : format.getValue()), text(goalNote));
         return written(sessions.record(note), request);
     }
 

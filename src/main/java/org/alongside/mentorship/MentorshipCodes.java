@@ -37,6 +37,7 @@ public final class MentorshipCodes {
     public static final String EXT_LIVED_EXPERIENCE = BASE + "/StructureDefinition/lived-experience";
     /** On Organization: days without peer contact after which its mentees' care teams get an engagement alert. */
     public static final String EXT_ENGAGEMENT_DAYS = BASE + "/StructureDefinition/engagement-alert-days";
+    public static final String EXT_NOTE_FORMAT = BASE + "/StructureDefinition/note-format";
     public static final String EXT_MENTOR_PREFERENCE = BASE + "/StructureDefinition/peer-mentor-preference";
 
     public static final String PROFILE_REFERRAL = BASE + "/StructureDefinition/peer-mentor-referral";

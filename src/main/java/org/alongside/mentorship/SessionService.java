@@ -67,7 +67,33 @@ public class SessionService {
     /** What the peer wrote down. */
     public record SessionNote(List<Reference> patients, Reference peer, Date start, Date end, Modality modality,
                               String location, List<Coding> focusAreas, List<Reference> goals, String whatWasDone,
-                              String response, String nextSteps, String clientKey) {
+                              String response, String nextSteps, String clientKey, NoteFormat format,
+                              String goalNote) {
+
+        /** A free-text note (the format before clinics could choose one). */
+        public SessionNote(List<Reference> patients, Reference peer, Date start, Date end, Modality modality,
+                           String location, List<Coding> focusAreas, List<Reference> goals, String whatWasDone,
+                           String response, String nextSteps, String clientKey) {
+            this(patients, peer, start, end, modality, location, focusAreas, goals, whatWasDone, response, nextSteps,
+                    clientKey, NoteFormat.FREE, null);
+        }
+
+        public NoteFormat format() {
+            return format == null ? NoteFormat.FREE : format;
+        }
+
+        /**
+         * What Procedure.note says: free text is what was done; a structured note has every section under its
+         * heading (DAP: whatWasDone = Data, response = Assessment, nextSteps = Plan; GIRP: goalNote = Goal,
+         * whatWasDone = Intervention, response = Response, nextSteps = Plan).
+         */
+        String noteText() {
+            return switch (format()) {
+                case FREE -> whatWasDone;
+                case DAP -> format().compose(java.util.Arrays.asList(whatWasDone, response, nextSteps));
+                case GIRP -> format().compose(java.util.Arrays.asList(goalNote, whatWasDone, response, nextSteps));
+            };
+        }
     }
 
     @Inject
@@ -149,8 +175,11 @@ public class SessionService {
         if (note.nextSteps() != null) {
             procedure.addFollowUp(new CodeableConcept().setText(note.nextSteps()));
         }
-        if (note.whatWasDone() != null) {
-            procedure.addNote().setText(note.whatWasDone()).setTime(new Date()); // the performer is the author
+        if (note.noteText() != null) {
+            procedure.addNote().setText(note.noteText()).setTime(new Date()); // the performer is the author
+        }
+        if (note.format().structured()) {
+            procedure.addExtension(MentorshipCodes.EXT_NOTE_FORMAT, new org.hl7.fhir.r4.model.CodeType(note.format().code()));
         }
         procedure.getMeta().addProfile(MentorshipCodes.PROFILE_NOTE);
         return procedure;

@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import org.alongside.conformance.ProfileValidation;
 import org.alongside.interaction.WriteCheck;
+import org.alongside.mentorship.NoteRules;
 import org.alongside.mentorship.RecoveryCapitalRules;
 import org.alongside.mentorship.SessionRules;
 import org.alongside.security.ConsentAuthorship;
@@ -16,7 +17,7 @@ import org.alongside.sync.subscription.SubscriptionRules;
 /**
  * The order of the write checks, declared once: who may write a program instrument at all (a Subscription), rules
  * that complete or refuse a resource of their own type
- * (sessions get their billing units, BARC-10 responses must be complete, supervision sessions their shape,
+ * (sessions get their billing units, DAP and GIRP notes need their sections, BARC-10 responses must be complete, supervision sessions their shape,
  * subscriptions their status, consents their recorder), then the Part 2 labels
  * over what those rules made, then profile validation of exactly what will be stored.
  */
@@ -25,6 +26,9 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Inject
     SessionRules sessions;
+
+    @Inject
+    NoteRules notes;
 
     @Inject
     SupervisionRules supervision;
@@ -49,7 +53,7 @@ public class WriteCheckOrder implements WriteCheck.Order {
 
     @Override
     public List<WriteCheck> checks() {
-        return List.of(part2Subscriptions, sessions, recoveryCapital, supervision, subscriptions, consents, part2Labels,
+        return List.of(part2Subscriptions, sessions, notes, recoveryCapital, supervision, subscriptions, consents, part2Labels,
                 validation);
     }
 }
