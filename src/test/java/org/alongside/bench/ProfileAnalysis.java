@@ -127,7 +127,7 @@ public final class ProfileAnalysis {
         StringBuilder md = new StringBuilder("## Where the time goes\n\n");
         md.append("Profiled on ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
                 .format(Instant.now())).append(" with `BENCH_PROFILE=1 scripts/benchmark.sh`: each Alongside server ran with ")
-                .append("Java Flight Recorder on (execution samples every 10 ms, every socket read recorded), the ")
+                .append("Java Flight Recorder on (execution samples every 2 ms, every socket read recorded), the ")
                 .append("benchmark's phases were measured once after its warm-up, and each phase's part of the recording ")
                 .append("was classed by `ProfileCategories` (audit first, then the innermost Alongside frame, then the ")
                 .append("libraries on the stack). Flame graphs of each phase are in `").append(flameGraphs).append("/`.\n\n");
