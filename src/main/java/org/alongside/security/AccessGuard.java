@@ -136,6 +136,11 @@ public class AccessGuard {
                     throw forbidden("Only the author of this " + type + " may write it");
                 }
             }
+            if (interaction != Interaction.DELETE) {
+                AccessRules.escalationRefusal(resource).ifPresent(reason -> {
+                    throw forbidden(reason);
+                });
+            }
         }
     }
 

@@ -1,7 +1,12 @@
 package org.alongside.security;
 
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Task;
 
 /**
  * What each role may do to each kind of resource, before scopes and before whose data it is. The table is
@@ -125,5 +130,28 @@ public final class AccessRules {
             default:
                 return EnumSet.noneOf(Interaction.class);
         }
+    }
+
+    private static final String CRISIS_SUPPORT = "http://alongside.health/fhir/CodeSystem/crisis-support";
+    private static final String WORRIED = "peer-worried";
+
+    /**
+     * An "I'm worried" escalation is raised by a peer specialist and moved on only by the care team: written by anyone
+     * else who is not a clinician (a peer, a supervisor), its Task stays {@code requested} and its Flag
+     * {@code active}. Otherwise the peer's "acknowledged" would prove nothing. The reason for a refusal, or empty.
+     */
+    public static Optional<String> escalationRefusal(IBaseResource resource) {
+        if (resource instanceof Task task && isWorry(task.getCode()) && task.getStatus() != Task.TaskStatus.REQUESTED) {
+            return Optional.of("Only the care team moves an escalation on: its Task stays requested until a clinician"
+                    + " acknowledges it");
+        }
+        if (resource instanceof Flag flag && isWorry(flag.getCode()) && flag.getStatus() != Flag.FlagStatus.ACTIVE) {
+            return Optional.of("Only the care team closes an escalation's Flag");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isWorry(CodeableConcept code) {
+        return code != null && code.hasCoding(CRISIS_SUPPORT, WORRIED);
     }
 }

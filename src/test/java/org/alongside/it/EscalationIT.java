@@ -149,6 +149,19 @@ class EscalationIT {
         HookReceiver.Request pushed = RECEIVER.awaitAccepted(1, Duration.ofSeconds(30)).get(0);
         assertThat(pushed.path()).isEqualTo("/hook/Task/" + task.getIdElement().getIdPart());
 
+        // the peer cannot acknowledge their own worry (only the care team moves it on), in whatever way they write
+        Task selfAcknowledged = peer().read().resource(Task.class).withId(task.getIdElement().getIdPart()).execute();
+        selfAcknowledged.setStatus(Task.TaskStatus.ACCEPTED);
+        assertThatThrownBy(() -> peer().update().resource(selfAcknowledged).execute())
+                .isInstanceOf(ForbiddenOperationException.class);
+        Flag selfClosed = peer().read().resource(Flag.class).withId(flag.getIdElement().getIdPart()).execute();
+        selfClosed.setStatus(Flag.FlagStatus.INACTIVE);
+        Bundle selfAcknowledging = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        selfAcknowledging.addEntry().setResource(selfClosed).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("Flag/" + selfClosed.getIdElement().getIdPart());
+        assertThatThrownBy(() -> peer().transaction().withBundle(selfAcknowledging).execute())
+                .isInstanceOf(ForbiddenOperationException.class);
+
         // the clinician finds it open and acknowledges it: Task accepted and Flag closed, all or nothing
         Bundle open = clinician().search().byUrl("Task?patient=Patient/" + patient + "&status=requested&code="
                 + CRISIS + "|peer-worried").returnBundle(Bundle.class).execute();

@@ -69,4 +69,22 @@ class AccessRulesTest {
         assertThat(scope.narrowTo("a").patientIds()).containsExactly("a");
         assertThat(scope.narrowTo("z").patientIds()).isEmpty();
     }
+
+    @Test
+    void anEscalationWrittenOutsideTheCareTeamStaysOpen() {
+        org.hl7.fhir.r4.model.CodeableConcept worried = new org.hl7.fhir.r4.model.CodeableConcept(
+                new org.hl7.fhir.r4.model.Coding("http://alongside.health/fhir/CodeSystem/crisis-support", "peer-worried", null));
+        org.hl7.fhir.r4.model.Task task = new org.hl7.fhir.r4.model.Task().setCode(worried);
+        assertThat(AccessRules.escalationRefusal(task.setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.REQUESTED))).isEmpty();
+        assertThat(AccessRules.escalationRefusal(task.setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.ACCEPTED))).isPresent();
+        assertThat(AccessRules.escalationRefusal(task.setStatus(org.hl7.fhir.r4.model.Task.TaskStatus.COMPLETED))).isPresent();
+        org.hl7.fhir.r4.model.Flag flag = new org.hl7.fhir.r4.model.Flag().setCode(worried);
+        assertThat(AccessRules.escalationRefusal(flag.setStatus(org.hl7.fhir.r4.model.Flag.FlagStatus.ACTIVE))).isEmpty();
+        assertThat(AccessRules.escalationRefusal(flag.setStatus(org.hl7.fhir.r4.model.Flag.FlagStatus.INACTIVE))).isPresent();
+        // other Tasks (a planned next contact) are the peer's to move on
+        org.hl7.fhir.r4.model.Task nextContact = new org.hl7.fhir.r4.model.Task().setStatus(
+                org.hl7.fhir.r4.model.Task.TaskStatus.COMPLETED).setCode(new org.hl7.fhir.r4.model.CodeableConcept(
+                new org.hl7.fhir.r4.model.Coding("http://alongside.health/fhir/CodeSystem/peer-contact", "next-contact", null)));
+        assertThat(AccessRules.escalationRefusal(nextContact)).isEmpty();
+    }
 }
