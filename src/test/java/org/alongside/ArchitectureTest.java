@@ -74,7 +74,7 @@ class ArchitectureTest {
             uses("sync.subscription", "interaction", "security", "store", "search", "config", "outbound"),
             uses("security", "interaction", "store", "search", "index", "outbound", "supervision"),
             uses("supervision", "interaction"),
-            uses("report", "interaction", "security", "mentorship", "supervision", "billing", "search", "config"),
+            uses("report", "interaction", "security", "mentorship", "supervision", "billing", "search"),
             uses("audit", "interaction", "security", "store"),
             uses("conformance", "interaction"),
             uses("persistence", "store", "audit", "sync.export", "sync.subscription", "cds", "search", "index",
