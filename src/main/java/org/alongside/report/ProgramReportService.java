@@ -104,21 +104,37 @@ public class ProgramReportService {
 
     // ---------------------------------------------------------------- the programs and their peers
 
+    /**
+     * One program, or every Organization where peer specialists hold a role: one search for the peers' roles (by
+     * organization, or all of them), then their Organizations by id.
+     */
     private List<Program> programs(String organizationId) {
-        List<Organization> organizations = organizationId == null
-                ? search("Organization", Organization.class, Map.of())
-                : List.of((Organization) pipeline.read("Organization", organizationId));
+        Map<String, List<String>> criteria = new LinkedHashMap<>();
+        criteria.put("role", List.of(MentorshipCodes.NUCC + "|" + MentorshipCodes.PEER_SPECIALIST));
+        List<Organization> organizations;
+        if (organizationId != null) {
+            organizations = List.of((Organization) pipeline.read("Organization", organizationId));
+            criteria.put("organization", List.of("Organization/" + organizations.get(0).getIdElement().getIdPart()));
+        } else {
+            organizations = null;
+        }
+        Map<String, Map<String, String>> peersByOrganization = new LinkedHashMap<>();
+        search("PractitionerRole", PractitionerRole.class, criteria).stream()
+                .filter(role -> role.getOrganization().getReference() != null)
+                .sorted(Comparator.comparing(this::ref))
+                .forEach(role -> peersByOrganization.computeIfAbsent(
+                                FhirIds.withoutVersion(role.getOrganization().getReference()), o -> new LinkedHashMap<>())
+                        .put(ref(role), role.getPractitioner().getDisplay()));
+        if (organizations == null) {
+            List<String> ids = peersByOrganization.keySet().stream().filter(r -> r.startsWith("Organization/"))
+                    .map(FhirIds::idPart).toList();
+            organizations = byValues("Organization", Organization.class, "_id", ids, Map.of()).stream()
+                    .sorted(Comparator.comparing(this::ref)).toList();
+        }
         List<Program> programs = new ArrayList<>();
         for (Organization organization : organizations) {
             String ref = ref(organization);
-            Map<String, String> peers = new LinkedHashMap<>();
-            search("PractitionerRole", PractitionerRole.class, Map.of("organization", List.of(ref),
-                    "role", List.of(MentorshipCodes.NUCC + "|" + MentorshipCodes.PEER_SPECIALIST))).stream()
-                    .sorted(Comparator.comparing(this::ref))
-                    .forEach(role -> peers.put(ref(role), role.getPractitioner().getDisplay()));
-            if (organizationId != null || !peers.isEmpty()) {
-                programs.add(new Program(ref, organization.getName(), peers));
-            }
+            programs.add(new Program(ref, organization.getName(), peersByOrganization.getOrDefault(ref, Map.of())));
         }
         return programs;
     }

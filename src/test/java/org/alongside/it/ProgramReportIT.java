@@ -270,6 +270,14 @@ class ProgramReportIT {
                         .contains("program-report"));
     }
 
+    @Test
+    void theEhrIntegrationGuidesSectionRunsAsWritten() throws Exception {
+        String output = GuideScript.run(GuideScript.blocks(GuideScript.read("docs/ehr-integration.md",
+                "Program reports")), "program-" + RUN);
+        assertThat(output).contains("active-mentees 1", "contacts 1", "sessions 1", "units 2",
+                "director reads the Patient: 403").doesNotContain("Lopez");
+    }
+
     // ================================================================== the scene
 
     static String create(Resource resource) {
