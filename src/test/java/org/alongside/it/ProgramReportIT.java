@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CarePlan;
@@ -223,6 +224,24 @@ class ProgramReportIT {
         // who works where and the published definition are not about anyone
         assertThat(FhirServer.get("/PractitionerRole/" + ana, "Authorization", auth).statusCode()).isEqualTo(200);
         assertThat(FhirServer.get("/Measure/program-report", "Authorization", auth).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theReportIsAuditedAsTheDirectorsOperationNamingNoOne() {
+        String requestId = UUID.randomUUID().toString();
+        assertThat(FhirServer.get("/Organization/" + org + "/$program-report?periodStart=2025-03&periodEnd=2025-03",
+                "Authorization", "Bearer " + directorToken(), "X-Request-ID", requestId).statusCode()).isEqualTo(200);
+        Bundle events = FhirServer.FHIR.newJsonParser().parseResource(Bundle.class,
+                FhirServer.get("/AuditEvent?request-id=" + requestId).body());
+        List<AuditEvent> recorded = events.getEntry().stream().map(e -> (AuditEvent) e.getResource()).toList();
+        assertThat(recorded).as("the request is recorded").isNotEmpty();
+        assertThat(recorded).allSatisfy(event -> {
+            assertThat(event.getAgent()).anySatisfy(agent -> assertThat(agent.getRole())
+                    .anySatisfy(role -> assertThat(role.hasCoding(BASE + "/CodeSystem/role", "program-director")).isTrue()));
+            assertThat(event.getEntity()).noneSatisfy(entity -> assertThat(entity.getWhat().getReference())
+                    .startsWith("Patient/"));
+            assertThat(event.getSubtype()).extracting(Coding::getCode).doesNotContain("disclosure");
+        });
     }
 
     @Test
