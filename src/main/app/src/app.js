@@ -6,7 +6,6 @@ import * as outbox from "./outbox.js";
 import { SIGNED_OUT_EVENT } from "./fhir.js";
 import { PeerApp } from "./views/peer.js";
 import { ClinicianApp } from "./views/clinician.js";
-import { SupervisorApp } from "./views/supervisor.js";
 
 /** The shell: header with language and sign-out, connection state, and the page for the user's role. */
 export function App({ client }) {
@@ -43,7 +42,9 @@ function Shell({ client }) {
   } else if (identity.role === "peer-specialist") {
     page = html`<${PeerApp} client=${client} identity=${identity} online=${online} />`;
   } else if (identity.role === "supervisor") {
-    page = html`<${SupervisorApp} client=${client} identity=${identity} />`;
+    page = html`<${Later} load=${() => import("./views/supervisor.js").then((m) => m.SupervisorApp)} client=${client} identity=${identity} />`;
+  } else if (identity.role === "program-director") {
+    page = html`<${Later} load=${() => import("./views/director.js").then((m) => m.DirectorApp)} client=${client} />`;
   } else {
     page = html`<${ClinicianApp} client=${client} identity=${identity} />`;
   }
@@ -71,6 +72,19 @@ function Shell({ client }) {
     </div>`}
     ${page}
   </div>`;
+}
+
+/**
+ * A page loaded with its own script when its role signs in (the supervisor's, the program director's), so a peer's
+ * phone never downloads them.
+ */
+function Later({ load, ...props }) {
+  const [view, setView] = useState(null);
+  useEffect(() => {
+    load().then((page) => setView(() => page),
+      () => setView(() => () => html`<main id="main"><p class="notice notice-error" role="alert">${t("error.network")}</p></main>`));
+  }, []);
+  return view ? html`<${view} ...${props} />` : html`<main id="main"><p class="muted" role="status">${t("common.loading")}</p></main>`;
 }
 
 /**

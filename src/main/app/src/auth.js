@@ -6,7 +6,7 @@ import { relativeRef } from "./fhir.js";
 import { config } from "./config.js";
 
 export const CLIENT_ID = "alongside-app";
-export const ROLES = ["peer-specialist", "supervisor", "clinician", "admin"];
+export const ROLES = ["peer-specialist", "supervisor", "clinician", "admin", "program-director"];
 const EHR_SCOPE = "launch openid fhirUser user/*.cruds";
 const STANDALONE_SCOPE = "openid fhirUser user/*.cruds";
 const DEV_IDENTITY = "alongside.devIdentity";

@@ -64,7 +64,7 @@ class ArchitectureTest {
      * {@code persistence}).
      */
     static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
-            uses("fhir", "interaction", "security", "audit", "mentorship", "billing", "sync", "sync.export",
+            uses("fhir", "interaction", "security", "audit", "mentorship", "billing", "report", "sync", "sync.export",
                     "sync.subscription", "conformance", "patch", "search", "store", "config"),
             uses("interaction", "store", "search", "index", "config"),
             uses("mentorship", "interaction", "conformance", "store", "search", "config"),
@@ -74,6 +74,7 @@ class ArchitectureTest {
             uses("sync.subscription", "interaction", "security", "store", "search", "config", "outbound"),
             uses("security", "interaction", "store", "search", "index", "outbound", "supervision"),
             uses("supervision", "interaction"),
+            uses("report", "interaction", "security", "mentorship", "supervision", "billing", "search"),
             uses("audit", "interaction", "security", "store"),
             uses("conformance", "interaction"),
             uses("persistence", "store", "audit", "sync.export", "sync.subscription", "cds", "search", "index",

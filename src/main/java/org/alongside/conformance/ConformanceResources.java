@@ -44,7 +44,7 @@ public final class ConformanceResources {
     public static final String INDEX_FILE = "index.json";
     /** Folders whose files are conformance resources (everything else, e.g. examples, is not loaded). */
     public static final List<String> RESOURCE_FOLDERS =
-            List.of("StructureDefinition", "CodeSystem", "ValueSet", "SearchParameter", "Questionnaire");
+            List.of("StructureDefinition", "CodeSystem", "ValueSet", "SearchParameter", "Questionnaire", "Measure");
     /** URL of the extension that carries a profile's "applies when" FHIRPath expression. */
     public static final String APPLIES_WHEN_URL = CANONICAL_BASE + "/StructureDefinition/applies-when";
 

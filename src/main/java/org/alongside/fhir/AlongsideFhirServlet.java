@@ -108,6 +108,12 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient org.alongside.billing.BillingConfig billingConfig;
 
+    @Inject
+    transient org.alongside.report.ProgramReportService programReportService;
+
+    @Inject
+    transient org.alongside.security.Part2Config part2Config;
+
     @Override
     protected void initialize() {
         // HAPI's per-request logging quotes request values (search values are names, identifiers); errors that
@@ -138,6 +144,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         registerProvider(new SubscriptionOperations(subscriptionQueries));
         registerProvider(new TerminologyOperations(terminology, conformance));
         registerProvider(new BillingExportOperation(billingExportService, billingConfig.maxPeriodDays()));
+        registerProvider(new ProgramReportOperation(programReportService, part2Config, billingConfig.policy().zone()));
 
         Set<String> conformanceTypes =
                 ConformanceResourceProvider.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toSet());

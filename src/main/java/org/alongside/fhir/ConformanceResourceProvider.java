@@ -14,6 +14,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.MetadataResource;
+import org.hl7.fhir.r4.model.Measure;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.SearchParameter;
 import org.hl7.fhir.r4.model.StructureDefinition;
@@ -21,14 +22,14 @@ import org.hl7.fhir.r4.model.ValueSet;
 
 /**
  * Serves Alongside's conformance resources of one type (StructureDefinition, CodeSystem, ValueSet,
- * SearchParameter, Questionnaire) read-only, as loaded from fhir-profiles/ at start.
+ * SearchParameter, Questionnaire, Measure) read-only, as loaded from fhir-profiles/ at start.
  */
 public class ConformanceResourceProvider implements IResourceProvider {
 
     /** The conformance types served; they are read-only (writes answer 405). */
     static final List<Class<? extends MetadataResource>> TYPES =
             List.of(StructureDefinition.class, CodeSystem.class, ValueSet.class, SearchParameter.class,
-                    Questionnaire.class);
+                    Questionnaire.class, Measure.class);
 
     private final Class<? extends MetadataResource> type;
     private final List<MetadataResource> resources;

@@ -57,6 +57,7 @@ public final class AccessRules {
             case "SearchParameter":
             case "OperationDefinition":
             case "Questionnaire": // the published instruments (BARC-10), not anyone's answers
+            case "Measure": // the published program report definition, not anyone's figures
                 return Kind.CONFORMANCE;
             case "Subscription":
                 return Kind.INTEGRATION;
@@ -120,6 +121,9 @@ public final class AccessRules {
                     return "Provenance".equals(resourceType) ? EnumSet.of(Interaction.CREATE, Interaction.READ,
                             Interaction.SEARCH) : READS;
                 }
+                return kind == Kind.DIRECTORY ? READS : EnumSet.noneOf(Interaction.class);
+            case PROGRAM_DIRECTOR:
+                // aggregate figures only ($program-report): who works where, never a record about a person
                 return kind == Kind.DIRECTORY ? READS : EnumSet.noneOf(Interaction.class);
             case PEER_SPECIALIST:
                 if (kind == Kind.PATIENT_DATA) {

@@ -98,7 +98,7 @@ public class DevAuthServlet extends HttpServlet {
         Optional<Role> role = Role.fromClaim(Optional.ofNullable(request.getParameter("role")).orElse(""));
         if (role.isEmpty()) {
             writeError(response, "invalid_request",
-                    "role must be one of peer-specialist, supervisor, clinician, ehr-system, admin");
+                    "role must be one of peer-specialist, supervisor, clinician, ehr-system, admin, program-director");
             return;
         }
         String scope = Optional.ofNullable(request.getParameter("scope"))

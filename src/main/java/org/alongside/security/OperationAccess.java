@@ -119,6 +119,9 @@ public class OperationAccess {
             case "$billing-export":
                 requireBillingExport(access, id);
                 break;
+            case "$program-report":
+                requireProgramReport(access, id);
+                break;
             case "$export":
             case "$export-poll-status":
             case "$export-file":
@@ -151,6 +154,27 @@ public class OperationAccess {
         if (organizationId != null) {
             guard.requireInteraction(access, "Organization", Interaction.READ);
         }
+    }
+
+    /**
+     * The program report gives counts, never a record: for program directors (who may read no record about a person,
+     * so the report reads them as the server and hands back only figures) and EHR systems (a funder's or the clinic's
+     * reporting). A token's user or system scopes must allow reading MeasureReports and Organizations, as the report
+     * is both. Peer specialists, supervisors and clinicians have their own views of their own people; administrators
+     * read no clinical figures.
+     */
+    private void requireProgramReport(RequestAccess access, String organizationId) {
+        Caller caller = access.caller();
+        if (!caller.has(Role.PROGRAM_DIRECTOR) && !caller.has(Role.EHR_SYSTEM)) {
+            throw AccessGuard.forbidden("The program report is for program directors and EHR systems");
+        }
+        // user or system scopes: a patient launch is about one person, and the report is about none
+        if (!caller.scopes().permits(ScopeSet.Context.USER, "MeasureReport", Interaction.READ)
+                && !caller.scopes().permits(ScopeSet.Context.SYSTEM, "MeasureReport", Interaction.READ)) {
+            throw AccessGuard.forbidden("The token's user or system scopes do not allow reading MeasureReport");
+        }
+        guard.requireInteraction(access, "Organization", organizationId == null ? Interaction.SEARCH
+                : Interaction.READ);
     }
 
     /**

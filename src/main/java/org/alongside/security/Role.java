@@ -8,7 +8,9 @@ public enum Role {
     SUPERVISOR("supervisor"),
     CLINICIAN("clinician"),
     EHR_SYSTEM("ehr-system"),
-    ADMIN("admin");
+    ADMIN("admin"),
+    /** Runs the program report: aggregate figures only, never a record about a person. */
+    PROGRAM_DIRECTOR("program-director");
 
     private final String claimValue;
 

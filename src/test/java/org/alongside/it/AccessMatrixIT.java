@@ -35,7 +35,7 @@ class AccessMatrixIT {
 
     enum ScopeKind { FULL, READ_ONLY, LAUNCH_PATIENT, UNRELATED }
 
-    enum Who { PEER, SUPERVISOR, CLINICIAN, EHR, ADMIN }
+    enum Who { PEER, SUPERVISOR, CLINICIAN, EHR, ADMIN, DIRECTOR }
 
     private static final String JSON = "application/fhir+json";
     private static final List<String> PATIENT_TYPES = List.of("Patient", "Encounter", "Communication", "Goal", "CarePlan");
@@ -52,7 +52,7 @@ class AccessMatrixIT {
     @BeforeAll
     static void scene() {
         put("Organization", "mx-org-" + RUN, "\"name\":\"Matrix clinic\"");
-        for (String person : List.of("peer", "sup", "clin", "admin")) {
+        for (String person : List.of("peer", "sup", "clin", "admin", "dir")) {
             put("Practitioner", "mx-" + person + "-" + RUN, "\"name\":[{\"text\":\"" + person + "\"}]");
         }
         peerRole("mx-sup-role-" + RUN, "mx-sup-" + RUN, "");
@@ -119,8 +119,9 @@ class AccessMatrixIT {
             case READ_ONLY, LAUNCH_PATIENT -> EnumSet.of(Op.READ, Op.SEARCH);
             case UNRELATED -> EnumSet.noneOf(Op.class);
         };
-        if (!scoped.contains(op) || who == Who.ADMIN) {
-            return Outcome.FORBIDDEN; // administrators read no records about people, staff supervision included
+        if (!scoped.contains(op) || who == Who.ADMIN || who == Who.DIRECTOR) {
+            // administrators and program directors read no records about people, staff supervision included
+            return Outcome.FORBIDDEN;
         }
         Outcome refused = op == Op.SEARCH ? Outcome.HIDDEN : Outcome.FORBIDDEN;
         if (scope == ScopeKind.LAUNCH_PATIENT) {
@@ -210,6 +211,30 @@ class AccessMatrixIT {
                 + "\"http://alongside.health/fhir/CodeSystem/supervision-topic\",\"code\":\"peer-wellbeing\"}]}]";
     }
 
+    /**
+     * The program report (docs/security.md, "Program reports"): figures, no records; for program directors and EHR
+     * systems whose user or system scopes read MeasureReports and Organizations.
+     */
+    @TestFactory
+    Stream<DynamicTest> programReportMatrix() {
+        List<DynamicTest> cells = new ArrayList<>();
+        for (Who who : Who.values()) {
+            for (ScopeKind scope : ScopeKind.values()) {
+                boolean allowed = (who == Who.DIRECTOR || who == Who.EHR)
+                        && (scope == ScopeKind.FULL || scope == ScopeKind.READ_ONLY);
+                cells.add(DynamicTest.dynamicTest(who + " " + scope + " $program-report → "
+                        + (allowed ? "ALLOWED" : "FORBIDDEN"), () -> {
+                    HttpResponse<String> r = FhirServer.send("GET", "/Organization/mx-org-" + RUN
+                            + "/$program-report?periodStart=2026-03&periodEnd=2026-03", null, null,
+                            "Authorization", "Bearer " + token(who, scope));
+                    assertStatus(r, allowed ? 200 : 403);
+                    assertThat(r.body()).doesNotContain(P2_NAME).doesNotContain("Patient/");
+                }));
+            }
+        }
+        return cells.stream();
+    }
+
     @TestFactory
     Stream<DynamicTest> matrix() {
         List<DynamicTest> cells = new ArrayList<>();
@@ -245,6 +270,7 @@ class AccessMatrixIT {
         Set<Op> role = switch (who) {
             case EHR -> EnumSet.allOf(Op.class);
             case ADMIN -> directory ? EnumSet.allOf(Op.class) : EnumSet.noneOf(Op.class);
+            case DIRECTOR -> directory ? EnumSet.of(Op.READ, Op.SEARCH) : EnumSet.noneOf(Op.class);
             case CLINICIAN -> directory ? EnumSet.of(Op.READ, Op.SEARCH) : EnumSet.of(Op.READ, Op.SEARCH, Op.CREATE, Op.UPDATE);
             case SUPERVISOR -> EnumSet.of(Op.READ, Op.SEARCH);
             case PEER -> !directory && Set.of("Encounter", "Communication", "Goal").contains(type)
@@ -401,12 +427,14 @@ class AccessMatrixIT {
             case CLINICIAN -> "clinician";
             case EHR -> "ehr-system";
             case ADMIN -> "admin";
+            case DIRECTOR -> "program-director";
         };
         String fhirUser = switch (who) {
             case PEER -> "Practitioner/mx-peer-" + RUN;
             case SUPERVISOR -> "Practitioner/mx-sup-" + RUN;
             case CLINICIAN -> "Practitioner/mx-clin-" + RUN;
             case ADMIN -> "Practitioner/mx-admin-" + RUN;
+            case DIRECTOR -> "Practitioner/mx-dir-" + RUN;
             case EHR -> null;
         };
         return FhirServer.token(role, fhirUser, scopes, scope == ScopeKind.LAUNCH_PATIENT ? P1 : null);

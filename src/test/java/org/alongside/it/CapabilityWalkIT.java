@@ -118,6 +118,23 @@ class CapabilityWalkIT {
     }
 
     /**
+     * The program report (docs/ehr-integration.md): declared on Organization, called there at the type level for one
+     * month, it answers a Bundle of MeasureReports against the published Measure.
+     */
+    @Test
+    void theDeclaredProgramReportAnswersWithMeasureReports() {
+        CapabilityStatement capability = client.capabilities().ofType(CapabilityStatement.class).execute();
+        List<String> declaredOn = capability.getRestFirstRep().getResource().stream()
+                .filter(r -> r.getOperation().stream().anyMatch(o -> o.getName().equals("program-report")))
+                .map(CapabilityStatementRestResourceComponent::getType).toList();
+        assertThat(declaredOn).containsExactly("Organization");
+        HttpResponse<String> bundle = FhirServer.get("/Organization/$program-report?periodStart=2020-01&periodEnd=2020-01");
+        assertThat(bundle.statusCode()).as(bundle.body()).isEqualTo(200);
+        assertThat(bundle.body()).contains("\"resourceType\":\"Bundle\"", "\"type\":\"collection\"");
+        assertThat(FhirServer.get("/Measure/program-report").statusCode()).isEqualTo(200);
+    }
+
+    /**
      * Bulk Data: the statement instantiates the IG's, and each declared $export (system and Patient) is kicked off,
      * polled to completion, and its files fetched. Narrowed with _since to what this test writes, so it stays quick
      * on a database the other tests have filled.
