@@ -67,16 +67,27 @@ class OfflineStartJourneyIT {
         assertThat((List<?>) kept).as("kept by the worker").anyMatch(p -> p.toString().endsWith("/app/index.html"))
                 .anyMatch(p -> p.toString().endsWith("/app/launch.html"))
                 .anyMatch(p -> p.toString().matches(".*/app/assets/index-[^/]+\\.js"))
-                .noneMatch(p -> p.toString().contains("/fhir") || p.toString().contains("/auth")
-                        || p.toString().endsWith("config.json"));
+                .noneMatch(p -> p.toString().matches(".*/(fhir|auth)/.*") || p.toString().endsWith("config.json"));
     }
 
     @Test
     @Order(2)
     void withoutSignalTheAppStillOpensAndShowsTheCaseloadAsOfWhenItWasRead() {
+        // a mark on the worker's copy of the page, so the test sees the page came from that copy and not the server
+        Object marked = browser.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const url = new URL('index.html', document.baseURI).href;
+                caches.keys().then(names => caches.open(names.find(n => n.startsWith('alongside-app-'))))
+                  .then(cache => cache.match(url).then(r => r.text()).then(html => cache.put(url, new Response(
+                    html.replace('<head>', '<head><meta name="kept-copy" content="1">'),
+                    { headers: { 'Content-Type': 'text/html;charset=UTF-8' } }))))
+                  .then(() => done('marked'), e => done(String(e)));""");
+        assertThat(marked).isEqualTo("marked");
         browser.network(false);
         browser.open("/app/");
         browser.awaitText(By.id("page-title"), "My people");
+        assertThat(browser.js("return !!document.querySelector('meta[name=kept-copy]');"))
+                .as("the page came from the worker's copy").isEqualTo(true);
         browser.awaitText(By.id("connection"), "Offline");
         browser.awaitText(By.id("as-of"), "as of");
         browser.awaitText(By.cssSelector("[data-person='" + lena + "']"), "Lena Moreau");
