@@ -1,11 +1,14 @@
 import { defineConfig } from "vite";
 import { resolve } from "node:path";
+import { precache } from "./build/precache.mjs";
 
 // Built into target/app-web/app; Maven copies target/app-web into the WAR, so the pages are served at
 // <context root>/app/. The build uses relative asset URLs ("./assets/..."), because the context root is the
 // host server's choice (/ standalone, e.g. /alongside embedded: docs/operations.md). The dev server keeps /app/.
 export default defineConfig(({ command }) => ({
   base: command === "build" ? "./" : "/app/",
+  // sw.js: the service worker that keeps the app's own files for a start without signal (build/precache.mjs)
+  plugins: [precache()],
   build: {
     outDir: resolve(import.meta.dirname, "../../../target/app-web/app"),
     emptyOutDir: true,

@@ -14,4 +14,15 @@ async function boot() {
   render(App({ client }), document.getElementById("root"));
 }
 
+/**
+ * The service worker keeps the app's own files (never the FHIR API's answers) so the app opens without signal.
+ * Only in the build (the dev server has no sw.js) and only where the browser has one over http(s).
+ */
+function keepForOffline() {
+  if (!import.meta.env.PROD || !("serviceWorker" in navigator) || !/^https?:$/.test(location.protocol)) return;
+  navigator.serviceWorker.register(new URL("sw.js", document.baseURI), { scope: new URL("./", document.baseURI).href })
+    .catch(() => { /* no offline start: the app works as before */ });
+}
+
+keepForOffline();
 boot();

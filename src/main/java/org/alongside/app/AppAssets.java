@@ -6,6 +6,7 @@ import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -17,7 +18,9 @@ import java.util.HexFormat;
  * content hash, so they never change under a name: cached for a year, immutable. The pages (HTML) name those files,
  * so they are revalidated on every load (no-cache, with an ETag that makes the answer a 304 when nothing changed).
  * The build precompresses each file (build/compress.mjs writes name.gz beside it); a browser that accepts gzip gets
- * that copy. Whatever has no .gz copy is left to the container, with the same Cache-Control.
+ * that copy. Whatever has no .gz copy is left to the container, with the same Cache-Control. The service worker
+ * (/app/sw.js, not hashed) is revalidated like a page, so a new build's worker is found at once; scripts go out as
+ * text/javascript, the type browsers require of a worker.
  */
 @WebFilter(urlPatterns = {"/app/*", "/favicon.ico"})
 public class AppAssets extends HttpFilter {
@@ -25,6 +28,7 @@ public class AppAssets extends HttpFilter {
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     static final String REVALIDATE = "no-cache";
     static final String FAVICON = "public, max-age=86400";
+    static final String JAVASCRIPT = "text/javascript;charset=UTF-8";
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -40,7 +44,7 @@ public class AppAssets extends HttpFilter {
         response.setHeader("Vary", "Accept-Encoding");
         byte[] gzipped = acceptsGzip(request) ? resource(file + ".gz") : null;
         if (gzipped == null) {
-            chain.doFilter(request, response);
+            chain.doFilter(request, file.endsWith(".js") ? javascript(response) : response);
             return;
         }
         String etag = "\"" + digest(gzipped) + "-gz\"";
@@ -49,7 +53,7 @@ public class AppAssets extends HttpFilter {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
-        String type = request.getServletContext().getMimeType(file);
+        String type = file.endsWith(".js") ? "text/javascript" : request.getServletContext().getMimeType(file);
         response.setContentType(type == null ? "application/octet-stream"
                 : type.startsWith("text/") || type.contains("javascript") ? type + ";charset=UTF-8" : type);
         response.setHeader("Content-Encoding", "gzip");
@@ -64,6 +68,22 @@ public class AppAssets extends HttpFilter {
             return IMMUTABLE;
         }
         return file.equals("/favicon.ico") ? FAVICON : REVALIDATE;
+    }
+
+    /** The container's own type for .js may be another (application/javascript): a worker needs text/javascript. */
+    private static HttpServletResponse javascript(HttpServletResponse response) {
+        response.setContentType(JAVASCRIPT);
+        return new HttpServletResponseWrapper(response) {
+            @Override
+            public void setContentType(String type) {
+                super.setContentType(JAVASCRIPT);
+            }
+
+            @Override
+            public void setHeader(String name, String value) {
+                super.setHeader(name, "Content-Type".equalsIgnoreCase(name) ? JAVASCRIPT : value);
+            }
+        };
     }
 
     private static boolean acceptsGzip(HttpServletRequest request) {

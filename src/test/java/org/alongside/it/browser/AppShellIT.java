@@ -76,6 +76,15 @@ class AppShellIT {
         assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(plain.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
 
+        // the service worker is not hashed: revalidated on every check, so a new build's worker takes over
+        for (String encoding : new String[] {"gzip", "identity"}) {
+            HttpResponse<String> worker = FhirServer.get(base + "/app/sw.js", "Accept-Encoding", encoding);
+            assertThat(worker.statusCode()).isEqualTo(200);
+            assertThat(worker.headers().firstValue("Cache-Control")).hasValue("no-cache");
+            assertThat(worker.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/javascript");
+        }
+        assertThat(FhirServer.get(base + "/app/sw.js").body()).contains("const PRECACHE = [", asset.substring("/app/".length()));
+
         HttpResponse<String> favicon = FhirServer.get(base + "/favicon.ico");
         assertThat(favicon.statusCode()).isEqualTo(200);
         assertThat(favicon.headers().firstValue("Content-Type").orElseThrow()).startsWith("image/");

@@ -42,6 +42,7 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path profile;
     private final List<String> console = new ArrayList<>();
+    private final ServiceWorkers workers;
     private int width;
     private int height;
     private boolean mobile;
@@ -68,6 +69,7 @@ public final class Browser implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", SERVER_STAND_IN));
         size(phone ? PHONE_WIDTH : DESKTOP_WIDTH, phone ? PHONE_HEIGHT : DESKTOP_HEIGHT, phone);
+        workers = new ServiceWorkers(driver);
     }
 
     /**
@@ -226,7 +228,10 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    /** Cuts the browser's network (as a lost signal would), or brings it back. */
+    /**
+     * Cuts the browser's network (as a lost signal would), or brings it back: for the page, and for the app's service
+     * workers, whose own requests the page's emulation does not reach (DevTools emulates per target).
+     */
     public void network(boolean online) {
         driver.executeCdpCommand("Network.enable", Map.of());
         Map<String, Object> conditions = new HashMap<>();
@@ -235,6 +240,7 @@ public final class Browser implements AutoCloseable {
         conditions.put("downloadThroughput", -1);
         conditions.put("uploadThroughput", -1);
         driver.executeCdpCommand("Network.emulateNetworkConditions", conditions);
+        workers.network(online);
     }
 
     /** What the page wrote to the browser console so far (kept across calls). */
@@ -267,6 +273,7 @@ public final class Browser implements AutoCloseable {
     @Override
     public void close() {
         try {
+            workers.close();
             driver.quit();
         } finally {
             try (var files = Files.walk(profile)) {
