@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit for the audit events of reads, searches and refused requests. Each request queues its events and
- * then takes its turn to commit: whoever holds the turn commits every event queued so far, its own and those of the
- * requests waiting behind it, in one transaction, and they find their events committed when their turn comes. Under
+ * takes the turn to commit when it is free: whoever holds the turn commits every event queued so far, its own and
+ * those of the requests that queued meanwhile, in one transaction, and those requests wake when it is done. Under
  * load one commit then carries the events of many requests (what each event cost before: a transaction of its own,
  * begun, enlisted and committed, was the largest part of a read), with no thread in between to wait for. Nothing is
  * answered before its audit is durable: a request whose events could not be committed fails with the store's error
@@ -23,12 +25,14 @@ public class AuditWriter {
 
     /** At most this many events in one transaction; the rest wait for the next turn. */
     static final int MAX_BATCH = 400;
+    /** How often a request whose events the running commit did not take looks whether it may take the next turn. */
+    private static final long TURN_POLL_MILLIS = 2;
 
     @Inject
     AuditStore store;
 
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock turn = new ReentrantLock(true);
+    private final ReentrantLock turn = new ReentrantLock();
 
     /** Some events of one request, and the promise that they are committed. */
     private record Pending(List<AuditStore.Entry> entries, CompletableFuture<Void> committed) {
@@ -42,19 +46,33 @@ public class AuditWriter {
         Pending mine = new Pending(entries, new CompletableFuture<>());
         queue.add(mine);
         while (!mine.committed().isDone()) {
-            turn.lock();
-            try {
-                if (!mine.committed().isDone()) {
-                    commit(takeBatch());
+            if (turn.tryLock()) {
+                try {
+                    if (!mine.committed().isDone()) {
+                        commit(takeBatch());
+                    }
+                } finally {
+                    turn.unlock();
                 }
-            } finally {
-                turn.unlock();
+            } else {
+                awaitTurn(mine); // the commit under way may carry these events; if not, the next turn is ours to take
             }
         }
         try {
             mine.committed().get();
         } catch (ExecutionException e) {
             throw new AuditNotRecordedException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuditNotRecordedException(e);
+        }
+    }
+
+    private static void awaitTurn(Pending mine) {
+        try {
+            mine.committed().get(TURN_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // not committed yet (or failed): the loop looks again
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditNotRecordedException(e);
