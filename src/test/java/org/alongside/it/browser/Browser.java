@@ -126,11 +126,29 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement await(By by) {
-        return waiting().until(ExpectedConditions.visibilityOfElementLocated(by));
+        return waiting().until(settled(ExpectedConditions.visibilityOfElementLocated(by)));
     }
 
     public void click(By by) {
-        waiting().until(ExpectedConditions.elementToBeClickable(by)).click();
+        waiting().until(settled(ExpectedConditions.elementToBeClickable(by))).click();
+    }
+
+    /**
+     * The condition, looked at again when the page navigated away while it was being looked at: the app moves on by
+     * itself (a sign-in redirect, a launch) and Chromium then aborts a command with "aborted by navigation".
+     */
+    private static <T> org.openqa.selenium.support.ui.ExpectedCondition<T> settled(
+            org.openqa.selenium.support.ui.ExpectedCondition<T> condition) {
+        return driver -> {
+            try {
+                return condition.apply(driver);
+            } catch (org.openqa.selenium.WebDriverException e) {
+                if (e.getMessage() != null && e.getMessage().contains("aborted by navigation")) {
+                    return null;
+                }
+                throw e;
+            }
+        };
     }
 
     public void type(By by, String text) {
