@@ -20,7 +20,14 @@ public final class ValidationResult {
     ValidationResult(FhirContext context, List<String> profiles, List<SingleValidationMessage> messages) {
         this.context = context;
         this.profiles = List.copyOf(profiles);
-        this.messages = List.copyOf(messages);
+        // most severe first, the validator's order kept within a severity: clients show a refusal's first issue
+        this.messages = messages.stream()
+                .sorted(java.util.Comparator.comparingInt(ValidationResult::rank)).toList();
+    }
+
+    private static int rank(SingleValidationMessage message) {
+        ResultSeverityEnum severity = message.getSeverity();
+        return severity == null ? ResultSeverityEnum.values().length : -severity.ordinal();
     }
 
     /** True when no issue has severity ERROR or FATAL. */
@@ -33,7 +40,7 @@ public final class ValidationResult {
         return profiles;
     }
 
-    /** Every issue, all severities. */
+    /** Every issue, all severities, the most severe first. */
     public List<SingleValidationMessage> messages() {
         return messages;
     }

@@ -194,6 +194,24 @@ class ProfileValidatorTest {
         assertThat(result.isValid()).as(result.describe()).isFalse();
     }
 
+    /**
+     * Clients show a refusal's first issue (HAPI's client puts it in the exception message): a warning before the
+     * error sent an integrator after the wrong element (an unknown HCPCS code system instead of an unknown focus area).
+     */
+    @Test
+    void aRefusalNamesItsErrorsBeforeItsWarnings() throws IOException {
+        org.hl7.fhir.r4.model.Procedure note = (org.hl7.fhir.r4.model.Procedure) example("valid/peer-session-note-1.json");
+        note.getMeta().getProfile().clear();
+        note.getReasonCodeFirstRep().getCodingFirstRep().setCode("no-such-focus-area").setDisplay(null);
+        ValidationResult result = validator.validate(note);
+        assertThat(result.isValid()).as(result.describe()).isFalse();
+        assertThat(result.messages()).as(result.describe())
+                .anyMatch(m -> m.getSeverity() == ca.uhn.fhir.validation.ResultSeverityEnum.WARNING);
+        OperationOutcome outcome = (OperationOutcome) result.toOperationOutcome();
+        assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+        assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("no-such-focus-area");
+    }
+
     @Test
     void unknownDeclaredProfilesAreOnlyWarnings() {
         Patient patient = new Patient();
