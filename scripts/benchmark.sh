@@ -19,7 +19,8 @@
 # offline); BENCH_EXPORT=1 runs the Bulk Data $export benchmark (org.alongside.bench.ExportBenchmark: 100k
 # resources) instead, which writes a section of its own; BENCH_PROFILE=1 profiles the Alongside servers instead
 # (Java Flight Recorder during one round, no HAPI peers, no stale-statistics run; org.alongside.bench.ProfileAnalysis
-# writes "Where the time goes" and the flame graphs go to docs/profiles); BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP,
+# writes "Where the time goes" and the flame graphs go to docs/profiles); BENCH_SCALE=1 runs the scale benchmark
+# instead (org.alongside.bench.ScaleBenchmark: 1,000,000 resources on PostgreSQL only, about an hour); BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP,
 # BENCH_H2_HTTPS, BENCH_HAPI_PG_HTTP, BENCH_HAPI_H2_HTTP, BENCH_STALE_HTTP and BENCH_STALE_HTTPS move the ports.
 # Servers on other ports (9080, 9180, 9181, ...) are never touched.
 set -euo pipefail
@@ -55,6 +56,12 @@ if [ "${BENCH_EXPORT:-0}" = 1 ]; then
   program=org.alongside.bench.ExportBenchmark
   hapi=0
   stale=0
+fi
+if [ "${BENCH_SCALE:-0}" = 1 ]; then
+  program=org.alongside.bench.ScaleBenchmark
+  hapi=0
+  stale=0
+  export BENCH_H2=0
 fi
 
 began=$(date +%s)

@@ -71,6 +71,7 @@ public final class ProfileValidator {
     private final ValidationSupportChain chain;
     private final ValidationSupportChain terminology;
     private final FhirValidator validator;
+    private final FhirInstanceValidator module;
     private final IFhirPath fhirPath;
     /** Profile URL → its applies-when rule, for profiles that have one. */
     private final Map<String, AppliesWhen> rules;
@@ -119,6 +120,9 @@ public final class ProfileValidator {
         this.terminology = new ValidationSupportChain(core, alongside, inMemory, common);
 
         FhirInstanceValidator module = new FhirInstanceValidator(chain);
+        // no resource fetcher: canonical URLs are not resolved, so the OID registry the validator loads is never read
+        // (src/main/resources/oidregistry.csv replaces it with an empty one, which it parses for every resource)
+        this.module = module;
         module.setNoTerminologyChecks(false);
         module.setAnyExtensionsAllowed(true);
         module.setErrorForUnknownProfiles(false);
@@ -319,6 +323,11 @@ public final class ProfileValidator {
         message.setMessage(text);
         message.setLocationString("Parameters.profile");
         return new ValidationResult(context, List.of(profile), List.of(message));
+    }
+
+    /** True when the validator resolves canonical URLs through a fetcher (it must not: see the constructor). */
+    boolean resolvesCanonicalUrls() {
+        return module.getValidatorResourceFetcher() != null;
     }
 
     private ValidationResult run(IBaseResource resource, List<String> profiles) {

@@ -403,7 +403,7 @@ public final class FhirBenchmark {
     }
 
     @FunctionalInterface
-    private interface Operation {
+    interface Operation {
         /** Performs operation number {@code index}; returns how many resources it returned. */
         int run(int index) throws Exception;
     }
@@ -421,7 +421,7 @@ public final class FhirBenchmark {
         return result;
     }
 
-    private static Result measure(String name, int count, int threadCount, Operation operation, boolean quiet)
+    static Result measure(String name, int count, int threadCount, Operation operation, boolean quiet)
             throws InterruptedException {
         long[] latencies = new long[count];
         AtomicInteger next = new AtomicInteger();
@@ -766,7 +766,7 @@ public final class FhirBenchmark {
     }
 
     /** The 1, 5 and 15 minute load averages, as uptime prints them. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return parts[0] + ", " + parts[1] + ", " + parts[2];
