@@ -20,8 +20,9 @@
 # resources) instead, which writes a section of its own; BENCH_PROFILE=1 profiles the Alongside servers instead
 # (Java Flight Recorder during one round, no HAPI peers, no stale-statistics run; org.alongside.bench.ProfileAnalysis
 # writes "Where the time goes" and the flame graphs go to docs/profiles); BENCH_SCALE=1 runs the scale benchmark
-# instead (org.alongside.bench.ScaleBenchmark: 1,000,000 resources on PostgreSQL only, about an hour); BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP,
-# BENCH_H2_HTTPS, BENCH_HAPI_PG_HTTP, BENCH_HAPI_H2_HTTP, BENCH_STALE_HTTP and BENCH_STALE_HTTPS move the ports.
+# instead (org.alongside.bench.ScaleBenchmark: 1,000,000 resources on PostgreSQL only, about an hour);
+# BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP, BENCH_H2_HTTPS, BENCH_HAPI_PG_HTTP, BENCH_HAPI_H2_HTTP, BENCH_STALE_HTTP and BENCH_STALE_HTTPS move the ports;
+# BENCH_PG_SCHEMA moves the PostgreSQL server's schema (default alongside_bench).
 # Servers on other ports (9080, 9180, 9181, ...) are never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,8 @@ cd "$(dirname "$0")/.."
 PG_SERVER=alongside-bench
 PG_HTTP=${BENCH_PG_HTTP:-9280}
 PG_HTTPS=${BENCH_PG_HTTPS:-9643}
-PG_URL='jdbc:postgresql://127.0.0.1:5432/test?currentSchema=alongside_bench'
+PG_SCHEMA=${BENCH_PG_SCHEMA:-alongside_bench}
+PG_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$PG_SCHEMA"
 H2_SERVER=alongside-bench-h2
 H2_HTTP=${BENCH_H2_HTTP:-9281}
 H2_HTTPS=${BENCH_H2_HTTPS:-9644}
@@ -172,7 +174,7 @@ start_server "$PG_SERVER" "$PG_HTTP" "$PG_HTTPS" \
   "-Dliberty.bootstrap.alongside.db.url=$PG_URL" \
   -Dliberty.bootstrap.alongside.db.user=postgres \
   -Dliberty.bootstrap.alongside.db.driver=org.postgresql.Driver \
-  -Dliberty.bootstrap.alongside.db.schema=alongside_bench "${server_flags[@]+"${server_flags[@]}"}"
+  -Dliberty.bootstrap.alongside.db.schema="$PG_SCHEMA" "${server_flags[@]+"${server_flags[@]}"}"
 targets="PostgreSQL=http://localhost:$PG_HTTP"
 
 if [ "${BENCH_H2:-1}" != 0 ]; then
@@ -225,7 +227,7 @@ if [ "$profile" = 1 ]; then
 fi
 
 log "running the benchmark against: $targets${hapi_targets:+; HAPI: $hapi_targets}"
-mvn_ exec:java -Dexec.classpathScope=test -Dexec.mainClass="$program" \
+mvn_ exec:java -Dexec.classpathScope=test -Dexec.mainClass="$program" "-Dbench.pg.schema=$PG_SCHEMA" \
   "-Dbench.targets=$targets" "${program_flags[@]+"${program_flags[@]}"}" "$@"
 
 if [ "$profile" = 1 ]; then
