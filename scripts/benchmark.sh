@@ -21,7 +21,8 @@
 # (Java Flight Recorder during one round, no HAPI peers, no stale-statistics run; org.alongside.bench.ProfileAnalysis
 # writes "Where the time goes" and the flame graphs go to docs/profiles); BENCH_SCALE=1 runs the scale benchmark
 # instead (org.alongside.bench.ScaleBenchmark: 1,000,000 resources on PostgreSQL only, about an hour);
-# BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP, BENCH_H2_HTTPS, BENCH_HAPI_PG_HTTP, BENCH_HAPI_H2_HTTP, BENCH_STALE_HTTP and BENCH_STALE_HTTPS move the ports;
+# BENCH_PG_HTTP, BENCH_PG_HTTPS, BENCH_H2_HTTP, BENCH_H2_HTTPS, BENCH_HAPI_PG_HTTP, BENCH_HAPI_H2_HTTP,
+# BENCH_STALE_HTTP and BENCH_STALE_HTTPS move the ports;
 # BENCH_PG_SCHEMA moves the PostgreSQL server's schema (default alongside_bench).
 # Servers on other ports (9080, 9180, 9181, ...) are never touched.
 set -euo pipefail
