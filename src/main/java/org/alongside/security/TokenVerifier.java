@@ -4,12 +4,17 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
+import com.nimbusds.jose.util.events.Event;
+import com.nimbusds.jose.util.events.EventListener;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -25,6 +30,7 @@ import java.text.ParseException;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.alongside.outbound.OutboundRule;
@@ -45,6 +51,11 @@ public class TokenVerifier {
 
     private static final Logger LOG = Logger.getLogger(TokenVerifier.class.getName());
     private static final int CLOCK_SKEW_SECONDS = 30;
+    /** How long the last fetched keys stand in for an issuer that cannot be reached. */
+    static final long OUTAGE_TOLERANCE_MILLIS = 3_600_000;
+    /** Waits for the issuer's key set: Nimbus's 500 ms fail under load on a busy issuer (or server). */
+    private static final int JWKS_CONNECT_MILLIS = 2_000;
+    private static final int JWKS_READ_MILLIS = 5_000;
 
     @Inject
     SecurityConfig config;
@@ -108,9 +119,8 @@ public class TokenVerifier {
                 new JOSEObjectType("application/at+jwt"), null));
         try {
             created.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-                    JWKSourceBuilder.create(URI.create(jwksUri()).toURL(),
-                            new GuardedRetriever(outbound, "alongside.auth.jwks-uri"))
-                            .retrying(true).build()));
+                    keySource(URI.create(jwksUri()).toURL(), new GuardedRetriever(outbound, "alongside.auth.jwks-uri"),
+                            JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE)));
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new IllegalStateException("alongside.auth.jwks-uri is not a URL: " + jwksUri(), e);
         }
@@ -123,8 +133,44 @@ public class TokenVerifier {
     }
 
     /**
+     * The issuer's key set: kept for {@code cacheMillis} (0: fetched for every token), fetched once more on a failure,
+     * and, when the issuer cannot be reached, the last keys fetched are used for up to {@link #OUTAGE_TOLERANCE_MILLIS}.
+     * Without that, one slow answer from the issuer when the cache expires refused every request until it answered
+     * (seen under a bulk load, where the development issuer is the busy server itself).
+     */
+    static JWKSource<SecurityContext> keySource(URL jwks, ResourceRetriever retriever, long cacheMillis) {
+        JWKSourceBuilder<SecurityContext> builder = JWKSourceBuilder.<SecurityContext>create(jwks, retriever)
+                .retrying(true).outageTolerant(OUTAGE_TOLERANCE_MILLIS, new OutageWarning(jwks));
+        return (cacheMillis > 0 ? builder.cache(cacheMillis, JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                : builder.cache(false).refreshAheadCache(false).rateLimited(false)).build();
+    }
+
+    /** Tells the operator, at most once a minute, that the keys in use are the last ones fetched. */
+    private static final class OutageWarning
+            implements EventListener<OutageTolerantJWKSetSource<SecurityContext>, SecurityContext> {
+        private final URL jwks;
+        private final AtomicLong lastWarned = new AtomicLong();
+
+        OutageWarning(URL jwks) {
+            this.jwks = jwks;
+        }
+
+        @Override
+        public void notify(Event<OutageTolerantJWKSetSource<SecurityContext>, SecurityContext> event) {
+            long now = System.currentTimeMillis();
+            long last = lastWarned.get();
+            if (event instanceof OutageTolerantJWKSetSource.OutageEvent<SecurityContext> outage && now - last > 60_000
+                    && lastWarned.compareAndSet(last, now)) {
+                LOG.warning("Cannot read the token signing keys from " + jwks + " ("
+                        + outage.getException().getClass().getSimpleName() + "); the keys read before stay in use for "
+                        + outage.getRemainingTime() / 60_000 + " more minutes");
+            }
+        }
+    }
+
+    /**
      * Fetches the key set under the outbound rule, checked before every fetch, and follows no redirect (a redirect
-     * could lead where the rule would refuse). Timeouts and size limit are Nimbus's defaults for JWK sets.
+     * could lead where the rule would refuse). The size limit is Nimbus's default for JWK sets.
      */
     public static final class GuardedRetriever extends DefaultResourceRetriever {
 
@@ -135,8 +181,7 @@ public class TokenVerifier {
 
         /** @param setting the configuration key that named the URL, for the operator's log line */
         public GuardedRetriever(OutboundRule rule, String setting) {
-            super(JWKSourceBuilder.DEFAULT_HTTP_CONNECT_TIMEOUT, JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT,
-                    JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT);
+            super(JWKS_CONNECT_MILLIS, JWKS_READ_MILLIS, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT);
             this.rule = rule;
             this.setting = setting;
         }
