@@ -225,7 +225,7 @@ public class JpaResourceStore implements ResourceStore {
             return SearchPage.empty(total);
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = nativeQuery(SearchSql.selectPage(query)).setMaxResults(query.count() + 1).getResultList();
+        List<Object[]> rows = nativeQuery(SearchSql.selectPage(query)).getResultList(); // the statement limits itself
         return KeysetPage.of(query, rows, total, content -> parse(content.toString()));
     }
 

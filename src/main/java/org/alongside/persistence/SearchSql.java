@@ -52,32 +52,45 @@ final class SearchSql {
 
     /**
      * One page of matches: columns key, content and one per sort key, in the requested order (the storage key
-     * breaks ties). With a cursor the page starts next to the cursor's row, after it or, for a backward cursor,
-     * before it (then the rows come in reverse order, nearest first): keyset paging, so writes between two
-     * pages never shift a page, and the database seeks instead of skipping rows.
+     * breaks ties), at most one row more than the page. With a cursor the page starts next to the cursor's row,
+     * after it or, for a backward cursor, before it (then the rows come in reverse order, nearest first): keyset
+     * paging, so writes between two pages never shift a page, and the database seeks instead of skipping rows.
+     * <p>
+     * The inner query finds the page's keys and sort values only; the content is joined to those few keys
+     * afterwards. When the planner has no statistics it often gathers every match before it orders them, and
+     * then each match carried its content through the join and the sort; now only the page's rows fetch it. One
+     * statement, so key and content come from the same snapshot (a resource deleted in between cannot leave a hole).
      */
     static Statement selectPage(SearchQuery query) {
         SearchSql sql = new SearchSql().filter(query);
         List<SortKey> sort = query.sort();
-        StringBuilder columns = new StringBuilder("r.pk, r.content");
+        StringBuilder keys = new StringBuilder("r.pk");
+        StringBuilder columns = new StringBuilder("p.pk, r.content");
         for (int i = 0; i < sort.size(); i++) {
-            columns.append(", ").append(sql.sortValue(sort.get(i))).append(" AS s").append(i);
+            keys.append(", ").append(sql.sortValue(sort.get(i))).append(" AS s").append(i);
+            columns.append(", p.s").append(i);
         }
         PageCursor cursor = query.cursor();
         boolean backward = cursor != null && cursor.backward();
         if (cursor != null) {
-            // no derived table: the seek stays a condition on res, so an index on the key or time can serve it
+            // in the inner query: the seek stays a condition on res, so an index on the key or time can serve it
             sql.where.append(" AND ").append(sql.beyond(sort, cursor));
         }
+        String limit = sql.bind(query.count() + 1);
+        return new Statement("SELECT " + columns + " FROM (SELECT " + keys + " FROM res r WHERE " + sql.where
+                + order(sort, backward, "s", "r.pk") + " FETCH FIRST " + limit + " ROWS ONLY) p"
+                + " JOIN res r ON r.pk = p.pk" + order(sort, backward, "p.s", "p.pk"), List.copyOf(sql.params));
+    }
+
+    /** The page order: sort columns {@code column0, column1...}, then the key; read backward, all of it flips. */
+    private static String order(List<SortKey> sort, boolean backward, String column, String key) {
         StringBuilder order = new StringBuilder(" ORDER BY ");
         for (int i = 0; i < sort.size(); i++) {
-            // read backward, the whole order flips, nulls included
             boolean descending = sort.get(i).descending() != backward;
-            order.append('s').append(i).append(descending ? " DESC" : " ASC")
+            order.append(column).append(i).append(descending ? " DESC" : " ASC")
                     .append(backward ? " NULLS FIRST" : " NULLS LAST").append(", ");
         }
-        order.append("r.pk").append(backward ? " DESC" : " ASC");
-        return new Statement("SELECT " + columns + " FROM res r WHERE " + sql.where + order, List.copyOf(sql.params));
+        return order.append(key).append(backward ? " DESC" : " ASC").toString();
     }
 
     static Statement count(SearchQuery query) {

@@ -231,8 +231,10 @@ class SearchSqlTest {
     @Test
     void descendingSortIsDescNullsLast() {
         SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "_sort", "-sent"));
-        assertThat(statement.sql()).startsWith("SELECT r.pk, r.content, (SELECT MAX(s.high_ts) FROM idx_date s")
-                .contains(") AS s0 FROM res r WHERE ").endsWith(" ORDER BY s0 DESC NULLS LAST, r.pk ASC");
+        assertThat(statement.sql()).startsWith("SELECT p.pk, r.content, p.s0 FROM (SELECT r.pk, (SELECT MAX(s.high_ts)"
+                        + " FROM idx_date s")
+                .contains(") AS s0 FROM res r WHERE ").contains(" ORDER BY s0 DESC NULLS LAST, r.pk ASC FETCH FIRST ?")
+                .endsWith(" ORDER BY p.s0 DESC NULLS LAST, p.pk ASC");
         assertThat(boundAt(statement, "s.param = ")).isEqualTo("sent");
         assertPlaceholdersMatchParams(statement);
     }
@@ -240,19 +242,23 @@ class SearchSqlTest {
     @Test
     void ascendingSortUsesTheLowEnd() {
         SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "_sort", "sent"));
-        assertThat(statement.sql()).contains("(SELECT MIN(s.low_ts) FROM idx_date s").endsWith(" ORDER BY s0 ASC NULLS LAST, r.pk ASC");
+        assertThat(statement.sql()).contains("(SELECT MIN(s.low_ts) FROM idx_date s")
+                .contains(" ORDER BY s0 ASC NULLS LAST, r.pk ASC FETCH")
+                .endsWith(" ORDER BY p.s0 ASC NULLS LAST, p.pk ASC");
     }
 
     @Test
     void sortByResourceColumns() {
         SearchSql.Statement statement = SearchSql.selectPage(query("Patient", "_sort", "-_lastUpdated,_id"));
-        assertThat(statement.sql()).startsWith("SELECT r.pk, r.content, r.last_updated AS s0, r.res_id AS s1 FROM res r")
-                .endsWith(" ORDER BY s0 DESC NULLS LAST, s1 ASC NULLS LAST, r.pk ASC");
+        assertThat(statement.sql()).startsWith("SELECT p.pk, r.content, p.s0, p.s1 FROM (SELECT r.pk,"
+                        + " r.last_updated AS s0, r.res_id AS s1 FROM res r")
+                .endsWith(" ORDER BY p.s0 DESC NULLS LAST, p.s1 ASC NULLS LAST, p.pk ASC");
     }
 
     @Test
     void withoutSortTheOrderIsStable() {
-        assertThat(SearchSql.selectPage(query("Patient")).sql()).endsWith(" ORDER BY r.pk ASC");
+        assertThat(SearchSql.selectPage(query("Patient")).sql()).contains(" ORDER BY r.pk ASC FETCH FIRST ")
+                .endsWith(" ORDER BY p.pk ASC");
         assertThat(SearchSql.selectKeys(query("Patient")).sql()).endsWith(" ORDER BY r.pk");
     }
 
@@ -269,7 +275,8 @@ class SearchSqlTest {
                 .contains("r.res_id > ?").contains("r.res_id = ?").contains("r.pk > ?");
         assertThat(statement.params()).contains(sent, "c7", 42L);
         assertThat(sql).doesNotContain("c7").doesNotContain("42");
-        assertThat(sql).endsWith(" ORDER BY s0 DESC NULLS LAST, s1 ASC NULLS LAST, r.pk ASC");
+        assertThat(sql).contains(" ORDER BY s0 DESC NULLS LAST, s1 ASC NULLS LAST, r.pk ASC FETCH FIRST ")
+                .endsWith(" ORDER BY p.s0 DESC NULLS LAST, p.s1 ASC NULLS LAST, p.pk ASC");
         assertPlaceholdersMatchParams(statement);
     }
 
@@ -280,7 +287,8 @@ class SearchSqlTest {
                 "_cursor", cursor.toString()));
         assertThat(statement.sql()).contains("(r.res_id < ?").contains("r.pk < ?")
                 .doesNotContain("IS NULL")
-                .endsWith(" ORDER BY s0 DESC NULLS FIRST, r.pk DESC");
+                .contains(" ORDER BY s0 DESC NULLS FIRST, r.pk DESC FETCH FIRST ")
+                .endsWith(" ORDER BY p.s0 DESC NULLS FIRST, p.pk DESC");
         assertPlaceholdersMatchParams(statement);
     }
 
@@ -310,16 +318,31 @@ class SearchSqlTest {
                 "status", "completed,in-progress", "subject", "Patient/p1", "sent", "ge2024-01-01",
                 "category", "urn:sys|", "_id", "c1,c2", "_lastUpdated", "lt2025", "_sort", "-sent,_id"));
         assertPlaceholdersMatchParams(statement);
-        assertThat(statement.params()).hasSize(19);
+        assertThat(statement.params()).hasSize(20);
     }
 
     @Test
     void unsortedPagesStartAfterTheCursorKeyAsABoundParameter() {
         SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "status", "completed",
                 "_cursor", "4711"));
-        assertThat(statement.sql()).startsWith("SELECT r.pk, r.content FROM res r WHERE ").contains("r.pk > ?")
-                .endsWith("ORDER BY r.pk ASC");
+        assertThat(statement.sql()).startsWith("SELECT p.pk, r.content FROM (SELECT r.pk FROM res r WHERE ")
+                .contains("r.pk > ?").endsWith("ORDER BY p.pk ASC");
         assertThat(statement.params()).contains(4711L);
         assertThat(statement.sql()).doesNotContain("4711");
+    }
+
+    @Test
+    void onlyThePageKeysFetchTheirContentAndTheLimitIsBound() {
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "category", "advice",
+                "sent", "ge2026-03-01", "_count", "20"));
+        String sql = statement.sql();
+        String inner = sql.substring(sql.indexOf("FROM (") + "FROM (".length(), sql.indexOf(") p JOIN res r"));
+        // the matches are found and cut to a page without their content; only those keys join it
+        assertThat(inner).startsWith("SELECT r.pk FROM res r WHERE ").doesNotContain("content")
+                .contains("r.pk ASC FETCH FIRST ?").endsWith(" ROWS ONLY");
+        assertThat(sql).contains(") p JOIN res r ON r.pk = p.pk ORDER BY p.pk ASC");
+        assertThat(boundAt(statement, "FETCH FIRST ")).isEqualTo(21);
+        assertThat(sql).doesNotContain("21");
+        assertPlaceholdersMatchParams(statement);
     }
 }
