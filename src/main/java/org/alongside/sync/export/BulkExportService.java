@@ -2,6 +2,7 @@ package org.alongside.sync.export;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,9 @@ public class BulkExportService {
     @Inject
     WriteHorizon writes;
 
+    @Inject
+    Event<ExportJobQueued> queued;
+
     private final Clock clock = Clock.systemUTC();
     private KickoffParser parser;
     private ExportDirectory directory;
@@ -60,6 +64,7 @@ public class BulkExportService {
         Instant transactionTime = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         ExportJob job = ExportJob.queued(UUID.randomUUID().toString(), requester, request, transactionTime, writeMark);
         jobs.create(job);
+        queued.fire(new ExportJobQueued(job.id()));
         return job;
     }
 
