@@ -361,21 +361,21 @@ public final class ScaleBenchmark {
 
     /** One search; the resources in its page. */
     private int search(String query) throws IOException, InterruptedException {
-        HttpResponse<String> response = get(fhirBase + "/" + query);
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(query + " answered " + response.statusCode());
-        }
-        JsonNode entries = json.readTree(response.body()).get("entry");
-        return entries == null ? 0 : entries.size();
+        return answered(query, 0);
     }
 
+    /** One operation; the resources of its Bundle, or 1 for a single resource. */
     private int operation(String path) throws IOException, InterruptedException {
+        return answered(path, 1);
+    }
+
+    private int answered(String path, int withoutEntries) throws IOException, InterruptedException {
         HttpResponse<String> response = get(fhirBase + "/" + path);
         if (response.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + response.statusCode());
         }
         JsonNode entries = json.readTree(response.body()).get("entry");
-        return entries == null ? 1 : entries.size();
+        return entries == null ? withoutEntries : entries.size();
     }
 
     // ---- the export ----
