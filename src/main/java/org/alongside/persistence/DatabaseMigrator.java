@@ -47,7 +47,7 @@ public class DatabaseMigrator {
         config.databaseSchema().ifPresent(schema -> configuration.schemas(schema).defaultSchema(schema));
         Flyway flyway = configuration
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                .locations(locations(onPostgres()))
                 .loggers("org.flywaydb.core.internal.logging.javautil.JavaUtilLogCreator")
                 .cleanDisabled(!config.cleanDatabaseOnStart())
                 .load();
@@ -59,6 +59,23 @@ public class DatabaseMigrator {
         LOG.info("Database schema up to date (" + applied + " migrations applied now)");
         ensureTypeLocks();
         migrated = true;
+    }
+
+    /**
+     * Where the migrations are: the portable ones, and on PostgreSQL also those only it understands (such as its
+     * planner statistics). Versions are numbered across both, so each database applies them in one order.
+     */
+    static String[] locations(boolean postgres) {
+        return postgres ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                : new String[] {"classpath:db/migration"};
+    }
+
+    private boolean onPostgres() {
+        try (Connection connection = dataSource.getConnection()) {
+            return DatabaseKind.isPostgres(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot tell which database the schema is on", e);
+        }
     }
 
     public boolean isMigrated() {

@@ -49,7 +49,7 @@ class SearchPageOnH2Test {
     static void migrateAndLoad() throws Exception {
         parser = new SearchRequestParser(SearchParamRegistry.fromDefinitions(FhirContext.forR4Cached(),
                 List.of("Communication")), 20, 100);
-        Flyway.configure().dataSource(URL, "sa", "").locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(URL, "sa", "").locations(DatabaseMigrator.locations(false)).load().migrate();
         connection = DriverManager.getConnection(URL, "sa", "");
         long indexKey = 1;
         for (Map.Entry<Long, String> message : SENT.entrySet()) {
