@@ -22,8 +22,8 @@ import org.alongside.search.SearchQuery.Value;
 import org.alongside.search.SearchParamType;
 
 /**
- * Translates a {@link SearchQuery} into portable SQL (H2 and PostgreSQL) over the resource and index tables.
- * Every value is a bound parameter ({@code ?1}, {@code ?2}...); nothing from the request is spliced into the text.
+ * Translates a {@link SearchQuery} into portable SQL (H2 and PostgreSQL) over the resource and index tables; one
+ * page shape is for H2's planner alone ({@link Planner}). Every value is a bound parameter ({@code ?1}, {@code ?2}...); nothing from the request is spliced into the text.
  */
 final class SearchSql {
 
@@ -80,6 +80,95 @@ final class SearchSql {
         return new Statement("SELECT " + columns + " FROM (SELECT " + keys + " FROM res r WHERE " + sql.where
                 + order(sort, backward, "s", "r.pk") + " FETCH FIRST " + limit + " ROWS ONLY) p"
                 + " JOIN res r ON r.pk = p.pk" + order(sort, backward, "p.s", "p.pk"), List.copyOf(sql.params));
+    }
+
+    /**
+     * How the database plans a search, where that decides the shape of the page statement. PostgreSQL orders a
+     * search's conditions from its statistics and runs the IN subqueries as semi-joins, so it gets the portable shape.
+     * H2 runs each IN subquery in full before it looks at a resource (a condition that most resources meet is read
+     * whole for a page of twenty), and does not see that an index whose leading columns are all fixed returns its
+     * rows in key order: it gets a page walked along one index where a search allows it.
+     */
+    enum Planner { COST_BASED, EMBEDDED }
+
+    /** {@link #selectPage(SearchQuery)}, or on the embedded database the walk along one index where it fits. */
+    static Statement selectPage(SearchQuery query, Planner planner) {
+        ParamCriterion driver = planner == Planner.EMBEDDED ? driver(query) : null;
+        return driver == null ? selectPage(query) : walkedPage(query, driver);
+    }
+
+    /**
+     * The criterion an unsorted forward page can walk in key order: a single value compared for equality on every
+     * column its index holds before the resource key (a token's system and code; a reference's type and id). A
+     * reference (to one person, say) is usually the narrower of the two, so it is preferred. Null when none fits.
+     */
+    private static ParamCriterion driver(SearchQuery query) {
+        if (!query.sort().isEmpty() || (query.cursor() != null && query.cursor().backward())) {
+            return null;
+        }
+        ParamCriterion token = null;
+        for (Criterion criterion : query.criteria()) {
+            if (!(criterion instanceof ParamCriterion param) || param.modifier() != Modifier.NONE
+                    || param.anyOf().size() != 1) {
+                continue;
+            }
+            Value value = param.anyOf().get(0);
+            if (param.param().type() == SearchParamType.REFERENCE && value instanceof ReferenceValue ref
+                    && ref.url() == null && ref.type() != null) {
+                return param;
+            }
+            if (token == null && param.param().type() == SearchParamType.TOKEN && value instanceof TokenValue code
+                    && code.systemGiven() && code.system() != null && code.code() != null) {
+                token = param;
+            }
+        }
+        return token;
+    }
+
+    /**
+     * An unsorted page that walks the driver's index rows (table alias d) in key order from the cursor on, joins each
+     * one's resource, probes the other criteria for that resource alone, and stops at the page's size. The ORDER BY
+     * names every column of the index up to the key: those before it are fixed, so the order is the key's, and H2
+     * reads the index in order instead of sorting every match. Index rows of a resource are unique per value (the
+     * extractor keeps a set), so no resource comes twice.
+     */
+    private static Statement walkedPage(SearchQuery query, ParamCriterion driver) {
+        SearchSql sql = new SearchSql();
+        boolean token = driver.param().type() == SearchParamType.TOKEN;
+        sql.where.append("d.res_type = ").append(sql.bind(query.resourceType())).append(" AND d.param = ")
+                .append(sql.bind(driver.param().name())).append(" AND ").append(sql.anyValue(driver, "d"))
+                .append(" AND r.res_type = ").append(sql.bind(query.resourceType())).append(" AND r.deleted = FALSE");
+        for (Criterion criterion : query.criteria()) {
+            if (criterion == driver) {
+                continue;
+            }
+            sql.where.append(" AND ");
+            if (criterion instanceof ParamCriterion param && param.modifier() != Modifier.MISSING
+                    && param.modifier() != Modifier.NOT) {
+                sql.probe(param);
+            } else {
+                sql.appendCriterion(query.resourceType(), criterion);
+            }
+        }
+        if (query.cursor() != null) {
+            sql.where.append(" AND d.res_pk > ").append(sql.bind(query.cursor().key()));
+        }
+        String order = token ? "d.res_type, d.param, d.code, d.sys, d.res_pk"
+                : "d.res_type, d.param, d.target_id, d.target_type, d.res_pk";
+        String limit = sql.bind(query.count() + 1);
+        return new Statement("SELECT p.pk, r.content FROM (SELECT d.res_pk AS pk FROM " + table(driver.param().type())
+                + " d JOIN res r ON r.pk = d.res_pk WHERE " + sql.where + " ORDER BY " + order + " FETCH FIRST " + limit
+                + " ROWS ONLY) p JOIN res r ON r.pk = p.pk ORDER BY p.pk ASC", List.copyOf(sql.params));
+    }
+
+    /**
+     * The criterion checked for the resource r alone, through its index rows. No resource type is named: the key
+     * fixes it, and on H2 naming it would steer the probe to the value index and a scan of the parameter's rows.
+     */
+    private void probe(ParamCriterion criterion) {
+        where.append("EXISTS (SELECT 1 FROM ").append(table(criterion.param().type()))
+                .append(" i WHERE i.res_pk = r.pk AND i.param = ").append(bind(criterion.param().name())).append(" AND ")
+                .append(anyValue(criterion, "i")).append(')');
     }
 
     /** The page order: sort columns {@code column0, column1...}, then the key; read backward, all of it flips. */
@@ -156,13 +245,7 @@ final class SearchSql {
                     .append(" i WHERE i.res_pk = ").append(row).append(".pk AND i.param = ").append(bind(name)).append(')');
             return;
         }
-        StringBuilder values = new StringBuilder("(");
-        String or = "";
-        for (Value value : criterion.anyOf()) {
-            values.append(or).append(valueCondition(criterion.modifier(), value));
-            or = " OR ";
-        }
-        values.append(')');
+        String values = anyValue(criterion, "i");
         if (criterion.modifier() == Modifier.NOT) {
             // :not matches resources with no value equal to any of the given ones, including those with no value at all
             where.append("NOT EXISTS (SELECT 1 FROM ").append(table).append(" i WHERE i.res_pk = ").append(row)
@@ -175,49 +258,61 @@ final class SearchSql {
         }
     }
 
-    private String valueCondition(Modifier modifier, Value value) {
+    /** The criterion's values as alternatives, on the index row {@code i}. */
+    private String anyValue(ParamCriterion criterion, String i) {
+        StringBuilder values = new StringBuilder("(");
+        String or = "";
+        for (Value value : criterion.anyOf()) {
+            values.append(or).append(valueCondition(criterion.modifier(), value, i));
+            or = " OR ";
+        }
+        return values.append(')').toString();
+    }
+
+    /** The condition on one value, on the index row {@code i} (an alias of the criterion's index table). */
+    private String valueCondition(Modifier modifier, Value value, String i) {
         if (value instanceof TokenValue token) {
-            return tokenCondition(token);
+            return tokenCondition(token, i);
         }
         if (value instanceof StringValue text) {
             return switch (modifier) {
-                case EXACT -> "i.value_exact = " + bind(StringNormalizer.truncate(text.text()));
-                case CONTAINS -> "i.value_norm LIKE " + bind("%" + likeEscape(StringNormalizer.normalize(text.text()))
+                case EXACT -> i + ".value_exact = " + bind(StringNormalizer.truncate(text.text()));
+                case CONTAINS -> i + ".value_norm LIKE " + bind("%" + likeEscape(StringNormalizer.normalize(text.text()))
                         + "%") + " ESCAPE '\\'";
-                default -> "i.value_norm LIKE " + bind(likeEscape(StringNormalizer.normalize(text.text())) + "%")
+                default -> i + ".value_norm LIKE " + bind(likeEscape(StringNormalizer.normalize(text.text())) + "%")
                         + " ESCAPE '\\'";
             };
         }
         if (value instanceof DateValue date) {
-            return dateCondition(date, "i.low_ts", "i.high_ts");
+            return dateCondition(date, i + ".low_ts", i + ".high_ts");
         }
         if (value instanceof ReferenceValue ref) {
-            return referenceCondition(ref);
+            return referenceCondition(ref, i);
         }
         throw new IllegalArgumentException(":missing takes a single value");
     }
 
-    private String tokenCondition(TokenValue token) {
+    private String tokenCondition(TokenValue token, String i) {
         if (!token.systemGiven()) {
-            return "i.code = " + bind(token.code());
+            return i + ".code = " + bind(token.code());
         }
         if (token.system() == null) {
-            return "(i.sys IS NULL AND i.code = " + bind(token.code()) + ")";
+            return "(" + i + ".sys IS NULL AND " + i + ".code = " + bind(token.code()) + ")";
         }
         if (token.code() == null) {
-            return "i.sys = " + bind(token.system());
+            return i + ".sys = " + bind(token.system());
         }
-        return "(i.code = " + bind(token.code()) + " AND i.sys = " + bind(token.system()) + ")";
+        return "(" + i + ".code = " + bind(token.code()) + " AND " + i + ".sys = " + bind(token.system()) + ")";
     }
 
-    private String referenceCondition(ReferenceValue ref) {
+    private String referenceCondition(ReferenceValue ref, String i) {
         if (ref.url() != null) {
-            return "i.target_url = " + bind(ref.url());
+            return i + ".target_url = " + bind(ref.url());
         }
         if (ref.type() == null) {
-            return "i.target_id = " + bind(ref.id());
+            return i + ".target_id = " + bind(ref.id());
         }
-        return "(i.target_id = " + bind(ref.id()) + " AND i.target_type = " + bind(ref.type()) + ")";
+        return "(" + i + ".target_id = " + bind(ref.id()) + " AND " + i + ".target_type = " + bind(ref.type()) + ")";
     }
 
     /**

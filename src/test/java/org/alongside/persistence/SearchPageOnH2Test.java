@@ -33,6 +33,7 @@ class SearchPageOnH2Test {
     private static final String URL = "jdbc:h2:mem:search_page_test;DB_CLOSE_DELAY=-1";
     /** key -> sent, in an order unlike the keys'; key 5 has no sent date, key 6 is deleted. */
     private static final Map<Long, String> SENT = new LinkedHashMap<>();
+    private static final String CATEGORY = "http://alongside.example/CodeSystem/message-category";
     private static SearchRequestParser parser;
     private static Connection connection;
 
@@ -58,12 +59,22 @@ class SearchPageOnH2Test {
                     + " VALUES (?, 'Communication', ?, 1, ?, ?, ?)", key, "c" + key,
                     Instant.parse("2026-04-01T00:00:00Z"), key == 6,
                     key == 6 ? null : "{\"resourceType\":\"Communication\",\"id\":\"c" + key + "\"}");
+            // every message is advice but c2, a check-in; the deleted c6 keeps its index row here
+            execute("INSERT INTO idx_token (pk, res_pk, res_type, param, sys, code)"
+                    + " VALUES (?, ?, 'Communication', 'category', ?, ?)", key, key, CATEGORY,
+                    key == 2 ? "check-in" : "advice");
             if (message.getValue() != null) {
                 Instant sent = Instant.parse(message.getValue());
                 execute("INSERT INTO idx_date (pk, res_pk, res_type, param, low_ts, high_ts)"
                         + " VALUES (?, ?, 'Communication', 'sent', ?, ?)", indexKey++, key, sent, sent.plusSeconds(1));
             }
         }
+        // another type's row with the same category, which no Communication search may return
+        execute("INSERT INTO res (pk, res_type, res_id, version_id, last_updated, deleted, content)"
+                + " VALUES (7, 'Encounter', 'e7', 1, ?, FALSE, '{\"resourceType\":\"Encounter\",\"id\":\"e7\"}')",
+                Instant.parse("2026-04-01T00:00:00Z"));
+        execute("INSERT INTO idx_token (pk, res_pk, res_type, param, sys, code)"
+                + " VALUES (7, 7, 'Encounter', 'category', ?, 'advice')", CATEGORY);
     }
 
     @AfterAll
@@ -81,12 +92,16 @@ class SearchPageOnH2Test {
     }
 
     private static SearchPage page(String... nameValues) throws Exception {
+        return page(SearchSql.Planner.COST_BASED, nameValues);
+    }
+
+    private static SearchPage page(SearchSql.Planner planner, String... nameValues) throws Exception {
         Map<String, List<String>> params = new LinkedHashMap<>();
         for (int i = 0; i < nameValues.length; i += 2) {
             params.computeIfAbsent(nameValues[i], k -> new ArrayList<>()).add(nameValues[i + 1]);
         }
         SearchQuery query = parser.parse("Communication", params, "http://localhost/fhir", false);
-        SearchSql.Statement page = SearchSql.selectPage(query);
+        SearchSql.Statement page = SearchSql.selectPage(query, planner);
         List<Object[]> rows = new ArrayList<>();
         // H2 takes the statement's ?1, ?2... as they are, as Hibernate hands them over
         try (PreparedStatement statement = connection.prepareStatement(page.sql())) {
@@ -144,5 +159,48 @@ class SearchPageOnH2Test {
         SearchPage page = page("sent", "ge2026-03-02", "_sort", "sent", "_count", "2");
         assertThat(ids(page)).containsExactly("c4", "c1");
         assertThat(page.next()).isNotNull();
+    }
+
+    @Test
+    void onH2APageWalkedAlongOneIndexHoldsWhatThePortablePageHolds() throws Exception {
+        String advice = CATEGORY + "|advice";
+        assertThat(everyPage(SearchSql.Planner.EMBEDDED, "category", advice)).containsExactly("c1", "c3", "c4", "c5");
+        assertThat(everyPage(SearchSql.Planner.EMBEDDED, "category", advice, "sent", "ge2026-03-02"))
+                .containsExactly("c1", "c3", "c4")
+                .isEqualTo(everyPage(SearchSql.Planner.COST_BASED, "category", advice, "sent", "ge2026-03-02"));
+        assertThat(everyPage(SearchSql.Planner.EMBEDDED, "category", advice, "sent:missing", "true"))
+                .containsExactly("c5");
+    }
+
+    /** Every page of two, followed by its next link, as a client pages. */
+    private static List<String> everyPage(SearchSql.Planner planner, String... nameValues) throws Exception {
+        List<String> ids = new ArrayList<>();
+        List<String> request = new ArrayList<>(List.of(nameValues));
+        request.addAll(List.of("_count", "2"));
+        SearchPage page = page(planner, request.toArray(String[]::new));
+        ids.addAll(ids(page));
+        while (page.next() != null) {
+            List<String> next = new ArrayList<>(request);
+            next.addAll(List.of("_cursor", page.next().toString()));
+            page = page(planner, next.toArray(String[]::new));
+            ids.addAll(ids(page));
+        }
+        return ids;
+    }
+
+    @Test
+    void onH2TheWalkedPageReadsTheIndexInOrderInsteadOfSortingEveryMatch() throws Exception {
+        SearchQuery query = parser.parse("Communication", Map.of("category", List.of(CATEGORY + "|advice"),
+                "sent", List.of("ge2026-03-02"), "_count", List.of("2")), "http://localhost/fhir", false);
+        SearchSql.Statement page = SearchSql.selectPage(query, SearchSql.Planner.EMBEDDED);
+        try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + page.sql())) {
+            for (int i = 0; i < page.params().size(); i++) {
+                explain.setObject(i + 1, page.params().get(i));
+            }
+            try (ResultSet plan = explain.executeQuery()) {
+                plan.next();
+                assertThat(plan.getString(1)).contains("/* index sorted */").contains("IX_TOKEN_VALUE");
+            }
+        }
     }
 }

@@ -345,4 +345,54 @@ class SearchSqlTest {
         assertThat(sql).doesNotContain("21");
         assertPlaceholdersMatchParams(statement);
     }
+
+    @Test
+    void onH2AnUnsortedPageWalksTheTokenIndexInKeyOrderAndProbesTheOtherCriteria() {
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "category", "urn:cat|advice",
+                "sent", "ge2026-03-01", "_count", "20"), SearchSql.Planner.EMBEDDED);
+        String sql = statement.sql();
+        assertThat(sql).startsWith("SELECT p.pk, r.content FROM (SELECT d.res_pk AS pk FROM idx_token d"
+                + " JOIN res r ON r.pk = d.res_pk WHERE ")
+                .contains(" ORDER BY d.res_type, d.param, d.code, d.sys, d.res_pk FETCH FIRST ?")
+                .endsWith(") p JOIN res r ON r.pk = p.pk ORDER BY p.pk ASC");
+        assertThat(boundAt(statement, "d.code = ")).isEqualTo("advice");
+        assertThat(boundAt(statement, "d.sys = ")).isEqualTo("urn:cat");
+        // the date is probed for each walked resource through its key, with no IN list of every match
+        assertThat(sql).contains("EXISTS (SELECT 1 FROM idx_date i WHERE i.res_pk = r.pk AND i.param = ?")
+                .doesNotContain(" IN (");
+        assertThat(boundAt(statement, "i.high_ts > ")).isEqualTo(Instant.parse("2026-03-01T00:00:00Z"));
+        assertThat(boundAt(statement, "FETCH FIRST ")).isEqualTo(21);
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void onH2AReferenceToOneResourceIsWalkedBeforeAToken() {
+        SearchSql.Statement statement = SearchSql.selectPage(query("Communication", "category", "urn:cat|advice",
+                "subject", "Patient/p1", "_cursor", "4711"), SearchSql.Planner.EMBEDDED);
+        assertThat(statement.sql()).contains("FROM idx_reference d JOIN res r")
+                .contains(" ORDER BY d.res_type, d.param, d.target_id, d.target_type, d.res_pk FETCH FIRST ")
+                .contains("EXISTS (SELECT 1 FROM idx_token i WHERE i.res_pk = r.pk");
+        assertThat(boundAt(statement, "d.target_id = ")).isEqualTo("p1");
+        assertThat(boundAt(statement, "d.res_pk > ")).isEqualTo(4711L);
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void onH2WhatNoIndexReturnsInKeyOrderKeepsThePortablePage() {
+        String portable = " FROM res r WHERE r.res_type = ?1 AND r.deleted = FALSE";
+        // sorted; a code without its system; two alternatives; a reference by URL; a backward page
+        assertThat(SearchSql.selectPage(query("Communication", "category", "urn:cat|advice", "_sort", "-sent"),
+                SearchSql.Planner.EMBEDDED).sql()).contains(portable);
+        assertThat(SearchSql.selectPage(query("Communication", "category", "advice"),
+                SearchSql.Planner.EMBEDDED).sql()).contains(portable);
+        assertThat(SearchSql.selectPage(query("Communication", "category", "urn:cat|advice,urn:cat|check-in"),
+                SearchSql.Planner.EMBEDDED).sql()).contains(portable);
+        assertThat(SearchSql.selectPage(query("Communication", "subject", "http://other.example/fhir/Patient/p1"),
+                SearchSql.Planner.EMBEDDED).sql()).contains(portable);
+        assertThat(SearchSql.selectPage(query("Communication", "category", "urn:cat|advice", "_cursor",
+                PageCursor.before(List.of(), 42).toString()), SearchSql.Planner.EMBEDDED).sql()).contains(portable);
+        // PostgreSQL plans the portable page from its statistics
+        assertThat(SearchSql.selectPage(query("Communication", "category", "urn:cat|advice"),
+                SearchSql.Planner.COST_BASED).sql()).contains(portable);
+    }
 }
