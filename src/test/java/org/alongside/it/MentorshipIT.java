@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -1079,12 +1080,18 @@ class MentorshipIT {
                 .endsWith(summary.getIdElement().getIdPart().replace("urn:uuid:", ""));
         assertThat(integer(summary, "sessionsThisMonth")).isEqualTo(2);
         assertThat(integer(summary, "unitsThisMonth")).isEqualTo(5);
-        Instant expectedLastContact = List.of(firstEnd, messageSent, secondEnd).stream()
-                .filter(t -> !t.isAfter(Instant.now())).max(Instant::compareTo).orElseThrow();
-        Type lastContact = value(summary, "lastContact");
-        assertThat(lastContact).isInstanceOf(DateTimeType.class);
-        assertThat(((DateTimeType) lastContact).getValue().toInstant()).isEqualTo(expectedLastContact);
-        assertThat(integer(summary, "daysSinceLastContact")).isZero();
+        Optional<Instant> expectedLastContact = List.of(firstEnd, messageSent, secondEnd).stream()
+                .filter(t -> !t.isAfter(Instant.now())).max(Instant::compareTo);
+        if (expectedLastContact.isPresent()) {
+            Type lastContact = value(summary, "lastContact");
+            assertThat(lastContact).isInstanceOf(DateTimeType.class);
+            assertThat(((DateTimeType) lastContact).getValue().toInstant()).isEqualTo(expectedLastContact.get());
+            assertThat(integer(summary, "daysSinceLastContact")).isZero();
+        } else {
+            // in a month's first hour and a half the contacts all lie ahead (this month, not yet): none is the last yet
+            assertThat(summary.getParameter()).extracting(p -> p.getName())
+                    .doesNotContain("lastContact", "daysSinceLastContact");
+        }
         Type mentor = value(summary, "activePeerMentor");
         assertThat(mentor).isInstanceOf(Reference.class);
         assertThat(((Reference) mentor).getReference()).isEqualTo(scene.peer());
