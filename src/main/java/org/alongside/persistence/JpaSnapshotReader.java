@@ -75,7 +75,9 @@ public class JpaSnapshotReader implements SnapshotReader {
                 + (compartment ? " AND EXISTS (SELECT 1 FROM ReferenceIndexRow i WHERE i.resourcePk = r.pk"
                         + " AND i.param IN :params AND i.targetType = 'Patient')" : "")
                 + " ))"
-                + " ORDER BY r.pk";
+                // the type too: H2 reads a (type, key) index in order only when ORDER BY names the type; by the
+                // key alone it gathered and sorted every remaining row of the type for each page
+                + " ORDER BY r.type, r.pk";
         TypedQuery<Object[]> typed = em.createQuery(jpql, Object[].class)
                 .setParameter("type", query.type())
                 .setParameter("after", afterKey)
