@@ -58,7 +58,6 @@ public class JpaResourceStore implements ResourceStore {
 
     private volatile SearchSql.Planner planner;
 
-
     @Inject
     FhirContext fhirContext;
 

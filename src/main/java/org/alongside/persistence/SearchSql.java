@@ -23,7 +23,8 @@ import org.alongside.search.SearchParamType;
 
 /**
  * Translates a {@link SearchQuery} into portable SQL (H2 and PostgreSQL) over the resource and index tables; one
- * page shape is for H2's planner alone ({@link Planner}). Every value is a bound parameter ({@code ?1}, {@code ?2}...); nothing from the request is spliced into the text.
+ * page shape is for H2's planner alone ({@link Planner}). Every value is a bound parameter ({@code ?1},
+ * {@code ?2}...); nothing from the request is spliced into the text.
  */
 final class SearchSql {
 

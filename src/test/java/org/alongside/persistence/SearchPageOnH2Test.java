@@ -83,12 +83,7 @@ class SearchPageOnH2Test {
     }
 
     private static void execute(String sql, Object... values) throws Exception {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
-            }
-            statement.executeUpdate();
-        }
+        BoundStatements.execute(connection, sql, values);
     }
 
     private static SearchPage page(String... nameValues) throws Exception {
@@ -104,10 +99,7 @@ class SearchPageOnH2Test {
         SearchSql.Statement page = SearchSql.selectPage(query, planner);
         List<Object[]> rows = new ArrayList<>();
         // H2 takes the statement's ?1, ?2... as they are, as Hibernate hands them over
-        try (PreparedStatement statement = connection.prepareStatement(page.sql())) {
-            for (int i = 0; i < page.params().size(); i++) {
-                statement.setObject(i + 1, page.params().get(i));
-            }
+        try (PreparedStatement statement = BoundStatements.prepare(connection, page.sql(), page.params())) {
             try (ResultSet result = statement.executeQuery()) {
                 int columns = result.getMetaData().getColumnCount();
                 while (result.next()) {
@@ -193,14 +185,7 @@ class SearchPageOnH2Test {
         SearchQuery query = parser.parse("Communication", Map.of("category", List.of(CATEGORY + "|advice"),
                 "sent", List.of("ge2026-03-02"), "_count", List.of("2")), "http://localhost/fhir", false);
         SearchSql.Statement page = SearchSql.selectPage(query, SearchSql.Planner.EMBEDDED);
-        try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + page.sql())) {
-            for (int i = 0; i < page.params().size(); i++) {
-                explain.setObject(i + 1, page.params().get(i));
-            }
-            try (ResultSet plan = explain.executeQuery()) {
-                plan.next();
-                assertThat(plan.getString(1)).contains("/* index sorted */").contains("IX_TOKEN_VALUE");
-            }
-        }
+        assertThat(BoundStatements.plan(connection, page.sql(), page.params()))
+                .contains("/* index sorted */").contains("IX_TOKEN_VALUE");
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.persistence.EntityManager;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,12 +73,7 @@ class SnapshotPageOnH2Test {
     }
 
     private static void execute(String sql, Object... values) throws Exception {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
-            }
-            statement.executeUpdate();
-        }
+        BoundStatements.execute(connection, sql, values);
     }
 
     private static List<String> read(SnapshotQuery query) {
@@ -98,11 +91,7 @@ class SnapshotPageOnH2Test {
     }
 
     private static String plan(String sql) throws Exception {
-        try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql);
-             ResultSet result = explain.executeQuery()) {
-            result.next();
-            return result.getString(1);
-        }
+        return BoundStatements.plan(connection, sql, List.of());
     }
 
     @Test
