@@ -389,10 +389,15 @@ class EmbeddingGuideIT {
         }
     }
 
+    /** The migrations a first start on PostgreSQL applies: the portable ones and those only PostgreSQL runs. */
     private static long migrations() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-            return files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+        long count = 0;
+        for (String folder : List.of("migration", "postgresql")) {
+            try (Stream<Path> files = Files.list(Path.of("src/main/resources/db", folder))) {
+                count += files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+            }
         }
+        return count;
     }
 
     /** Waits until the server's log has a line matching {@code regex} (Liberty's message that the update ended). */
