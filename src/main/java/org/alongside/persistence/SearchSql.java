@@ -183,9 +183,65 @@ final class SearchSql {
         return order.append(key).append(backward ? " DESC" : " ASC").toString();
     }
 
+    /**
+     * The number of matches, for Bundle.total. On the embedded database each {@code IN} subquery is read once in full
+     * anyway (see {@link Planner}). PostgreSQL gets the resources each value condition matches as sets, intersected
+     * before any resource row is read: a set operation hashes or sorts its inputs whatever the planner estimates,
+     * where a semi-join planned without statistics took every condition to match one row and read one condition's
+     * rows again for each match of another (for category + {@code sent=ge} on 3,300 messages, 400,000 index rows and
+     * 5.4 s, against 4 ms analysed; as sets, 2 ms). The other criteria are checked on each matching resource.
+     */
+    static Statement count(SearchQuery query, Planner planner) {
+        return planner == Planner.EMBEDDED ? count(query) : countOfSets(query);
+    }
+
+    /** The number of matches, each criterion a condition on the resource row (the embedded database's count). */
     static Statement count(SearchQuery query) {
         SearchSql sql = new SearchSql().filter(query);
         return new Statement("SELECT COUNT(*) FROM res r WHERE " + sql.where, List.copyOf(sql.params));
+    }
+
+    /**
+     * The number of matches, from the intersection of the sets of resources the value conditions match. The type is
+     * the index rows' own, so the resource rows are reached by key alone: a condition on their type would let a
+     * planner without statistics scan the type's rows for each match instead.
+     */
+    private static Statement countOfSets(SearchQuery query) {
+        List<ParamCriterion> asSets = new ArrayList<>();
+        List<Criterion> others = new ArrayList<>();
+        for (Criterion criterion : query.criteria()) {
+            if (criterion instanceof ParamCriterion param && matchesAsSet(param)) {
+                asSets.add(param);
+            } else {
+                others.add(criterion);
+            }
+        }
+        if (asSets.isEmpty()) {
+            return count(query);
+        }
+        SearchSql sql = new SearchSql();
+        // one set alone may hold a resource twice (two codings or two values that match): DISTINCT
+        String distinct = asSets.size() == 1 ? "DISTINCT " : "";
+        List<String> keySets = asSets.stream()
+                .map(criterion -> "SELECT " + distinct + sql.matchingKeys(query.resourceType(), criterion)).toList();
+        sql.where.append("r.deleted = FALSE");
+        for (Criterion criterion : others) {
+            sql.where.append(" AND ");
+            sql.appendCriterion(query.resourceType(), criterion);
+        }
+        return new Statement("SELECT COUNT(*) FROM (" + String.join(" INTERSECT ", keySets)
+                + ") k JOIN res r ON r.pk = k.res_pk WHERE " + sql.where, List.copyOf(sql.params));
+    }
+
+    /** A criterion met by the resources some of whose index rows match it (not {@code :missing} or {@code :not}). */
+    private static boolean matchesAsSet(ParamCriterion criterion) {
+        return criterion.modifier() != Modifier.MISSING && criterion.modifier() != Modifier.NOT;
+    }
+
+    /** What follows SELECT for the keys of the type's resources with an index row (alias i) that matches. */
+    private String matchingKeys(String resourceType, ParamCriterion criterion) {
+        return "i.res_pk FROM " + table(criterion.param().type()) + " i WHERE i.res_type = " + bind(resourceType)
+                + " AND i.param = " + bind(criterion.param().name()) + " AND " + anyValue(criterion, "i");
     }
 
     private SearchSql filter(SearchQuery query) {
@@ -246,16 +302,14 @@ final class SearchSql {
                     .append(" i WHERE i.res_pk = ").append(row).append(".pk AND i.param = ").append(bind(name)).append(')');
             return;
         }
-        String values = anyValue(criterion, "i");
         if (criterion.modifier() == Modifier.NOT) {
+            String values = anyValue(criterion, "i");
             // :not matches resources with no value equal to any of the given ones, including those with no value at all
             where.append("NOT EXISTS (SELECT 1 FROM ").append(table).append(" i WHERE i.res_pk = ").append(row)
                     .append(".pk AND i.param = ")
                     .append(bind(name)).append(" AND ").append(values).append(')');
         } else {
-            where.append(row).append(".pk IN (SELECT i.res_pk FROM ").append(table).append(" i WHERE i.res_type = ")
-                    .append(bind(resourceType)).append(" AND i.param = ").append(bind(name)).append(" AND ")
-                    .append(values).append(')');
+            where.append(row).append(".pk IN (SELECT ").append(matchingKeys(resourceType, criterion)).append(')');
         }
     }
 

@@ -95,6 +95,32 @@ class SearchSqlTest {
     }
 
     @Test
+    void onPostgresqlTheValueConditionsOfACountAreIntersectedBeforeAnyResourceIsRead() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "category", "urn:c|advice",
+                "sent", "ge2026-01-01", "_lastUpdated", "ge2026-01-01", "recipient:missing", "true"),
+                SearchSql.Planner.COST_BASED);
+        assertThat(statement.sql()).startsWith("SELECT COUNT(*) FROM (SELECT i.res_pk FROM idx_token i WHERE")
+                .contains(" INTERSECT SELECT i.res_pk FROM idx_date i WHERE")
+                .contains(") k JOIN res r ON r.pk = k.res_pk WHERE r.deleted = FALSE AND ")
+                .doesNotContain("r.res_type")
+                // conditions that are not sets of matching index rows stay conditions on each resource
+                .contains("r.last_updated >= ").contains("NOT EXISTS (SELECT 1 FROM idx_reference i WHERE i.res_pk = r.pk")
+                .doesNotContain("r.pk IN (");
+        assertPlaceholdersMatchParams(statement);
+    }
+
+    @Test
+    void aCountWithOneValueConditionCountsEachResourceOnce() {
+        SearchSql.Statement statement = SearchSql.count(query("Communication", "status", "completed,stopped"),
+                SearchSql.Planner.COST_BASED);
+        assertThat(statement.sql()).startsWith("SELECT COUNT(*) FROM (SELECT DISTINCT i.res_pk FROM idx_token i")
+                .doesNotContain("INTERSECT");
+        assertPlaceholdersMatchParams(statement);
+        assertThat(SearchSql.count(query("Communication", "_id", "c1"), SearchSql.Planner.COST_BASED).sql())
+                .startsWith("SELECT COUNT(*) FROM res r WHERE");
+    }
+
+    @Test
     void tokenSystemAndCode() {
         SearchSql.Statement statement = SearchSql.count(query("Communication", "identifier", "urn:sys|v1"));
         assertThat(statement.sql()).doesNotContain("urn:sys").doesNotContain("v1");
