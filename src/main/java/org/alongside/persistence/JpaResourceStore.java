@@ -223,7 +223,7 @@ public class JpaResourceStore implements ResourceStore {
     public SearchPage search(SearchQuery query) {
         Integer total = null;
         if (query.total() == SearchQuery.TotalMode.ACCURATE || query.countOnly()) {
-            total = ((Number) nativeQuery(SearchSql.count(query, planner())).getSingleResult()).intValue();
+            total = ((Number) nativeQuery(SearchSql.count(query)).getSingleResult()).intValue();
         }
         if (query.countOnly()) {
             return SearchPage.empty(total);

@@ -61,7 +61,7 @@ class PlansWithoutStatisticsIT {
             SearchQuery query = new SearchRequestParser(SearchParamRegistry.fromDefinitions(FhirContext.forR4Cached(),
                     List.of("Communication")), 20, 100).parse("Communication", Map.of("category",
                     List.of(CATEGORY + "|advice"), "sent", List.of("ge2026-01-09T08:00:00Z")), "http://x/fhir", false);
-            SearchSql.Statement count = SearchSql.count(query, SearchSql.Planner.COST_BASED);
+            SearchSql.Statement count = SearchSql.count(query);
 
             try (PreparedStatement counted = BoundStatements.prepareNumbered(db, count.sql(), count.params());
                  ResultSet rs = counted.executeQuery()) {
