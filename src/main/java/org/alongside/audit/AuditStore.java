@@ -9,19 +9,15 @@ import org.hl7.fhir.r4.model.AuditEvent;
  * Where audit events are kept. Contract: {@link #append} writes in the caller's transaction (so an audited
  * write and its event commit together); {@link #appendAll} writes several events in one transaction of their own,
  * committed when it returns; events are never updated or deleted; {@link #search} returns newest first, paged by the
- * storage key.
+ * storage key; what is read back is the FHIR AuditEvent of each record ({@link AuditEvents#toFhir}).
  */
 public interface AuditStore {
 
-    /** One event (its id is set) with the references it touched, of which {@code patients} are people. */
-    record Entry(AuditEvent event, String requestId, List<String> references, List<String> patients) {
-    }
+    /** Stores the record in the caller's transaction. */
+    void append(AuditRecord record);
 
-    /** Stores the event (its id is set) with the references it touched, of which {@code patients} are people. */
-    void append(AuditEvent event, String requestId, List<String> references, List<String> patients);
-
-    /** Stores the events in one new transaction and commits it before returning. */
-    void appendAll(List<Entry> entries);
+    /** Stores the records in one new transaction and commits it before returning. */
+    void appendAll(List<AuditRecord> records);
 
     Optional<AuditEvent> read(String id);
 

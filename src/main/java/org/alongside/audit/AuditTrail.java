@@ -20,7 +20,6 @@ import org.alongside.security.Role;
 import org.alongside.store.ChangeListener;
 import org.alongside.store.ResourceChange;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AuditEvent;
 
 /**
  * Records one audit event per audited interaction. Writes are recorded inside their own transaction (the
@@ -125,26 +124,19 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
      * commit.
      */
     public void completed(AuditNotes notes, Caller caller, int status) {
-        List<AuditStore.Entry> events = new ArrayList<>();
+        List<AuditRecord> records = new ArrayList<>();
         for (AuditNotes.Entry entry : notes.entries) {
             boolean disclosure = entry.disclosurePurpose() != null
                     || isDisclosure(entry.status(), entry.action(), caller, entry.patients());
-            AuditEvent event = AuditEvents.build(notes.forEntry(entry), caller, entry.status(), entry.references(),
-                    entry.patients(), disclosure);
-            if (entry.disclosurePurpose() != null) {
-                AuditEvents.purpose(event, entry.disclosurePurpose());
-            }
-            events.add(new AuditStore.Entry(event, notes.requestId, new ArrayList<>(entry.references()),
-                    new ArrayList<>(entry.patients())));
+            records.add(AuditEvents.record(notes.forEntry(entry), caller, entry.status(), entry.references(),
+                    entry.patients(), disclosure, entry.disclosurePurpose()));
         }
         if (notes.recordedInTransactions == 0 || status >= 400) {
             // records leave the program when an outside system (an EHR) reads them
             boolean disclosure = isDisclosure(status, notes.action, caller, notes.patients);
-            AuditEvent event = AuditEvents.build(notes, caller, status, notes.references, notes.patients, disclosure);
-            events.add(new AuditStore.Entry(event, notes.requestId, new ArrayList<>(notes.references),
-                    new ArrayList<>(notes.patients)));
+            records.add(AuditEvents.record(notes, caller, status, notes.references, notes.patients, disclosure, null));
         }
-        writer.write(events);
+        writer.write(records);
     }
 
     private static boolean isDisclosure(int status, String action, Caller caller, Set<String> patients) {
@@ -168,9 +160,7 @@ public class AuditTrail implements ChangeListener, InteractionAudit {
             if (transactions.getRollbackOnly()) {
                 return;
             }
-            AuditEvent event = AuditEvents.build(notes, caller, 200, references, patients, false);
-            List<String> refs = new ArrayList<>(references);
-            store.append(event, notes.requestId, refs, new ArrayList<>(patients));
+            store.append(AuditEvents.record(notes, caller, 200, references, patients, false, null));
         }
 
         @Override

@@ -35,15 +35,15 @@ public class AuditWriter {
     private final ReentrantLock turn = new ReentrantLock();
 
     /** Some events of one request, and the promise that they are committed. */
-    private record Pending(List<AuditStore.Entry> entries, CompletableFuture<Void> committed) {
+    private record Pending(List<AuditRecord> records, CompletableFuture<Void> committed) {
     }
 
     /** Commits the events (in a transaction shared with other requests' events) and returns once they are durable. */
-    public void write(List<AuditStore.Entry> entries) {
-        if (entries.isEmpty()) {
+    public void write(List<AuditRecord> records) {
+        if (records.isEmpty()) {
             return;
         }
-        Pending mine = new Pending(entries, new CompletableFuture<>());
+        Pending mine = new Pending(records, new CompletableFuture<>());
         queue.add(mine);
         while (!mine.committed().isDone()) {
             if (turn.tryLock()) {
@@ -83,20 +83,20 @@ public class AuditWriter {
     private List<Pending> takeBatch() {
         List<Pending> batch = new ArrayList<>();
         int events = 0;
-        for (Pending next = queue.peek(); next != null && (batch.isEmpty() || events + next.entries().size() <= MAX_BATCH);
+        for (Pending next = queue.peek(); next != null && (batch.isEmpty() || events + next.records().size() <= MAX_BATCH);
                 next = queue.peek()) {
             queue.poll();
             batch.add(next);
-            events += next.entries().size();
+            events += next.records().size();
         }
         return batch;
     }
 
     private void commit(List<Pending> batch) {
-        List<AuditStore.Entry> entries = new ArrayList<>();
-        batch.forEach(pending -> entries.addAll(pending.entries()));
+        List<AuditRecord> records = new ArrayList<>();
+        batch.forEach(pending -> records.addAll(pending.records()));
         try {
-            store.appendAll(entries);
+            store.appendAll(records);
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
                 batch.get(0).committed().completeExceptionally(e);

@@ -14,12 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.alongside.audit.AuditEvents;
+import org.alongside.audit.AuditRecord;
 import org.alongside.audit.AuditStore;
 import org.alongside.persistence.audit.AuditEntityRow;
 import org.alongside.persistence.audit.AuditEventRow;
 import org.hl7.fhir.r4.model.AuditEvent;
 
-/** The audit trail in the {@code audit_event} and {@code audit_entity} tables (migration V5). */
+/** The audit trail in the {@code audit_event} and {@code audit_entity} tables (migrations V5 and V13). */
 @ApplicationScoped
 public class JpaAuditStore implements AuditStore {
 
@@ -31,25 +33,25 @@ public class JpaAuditStore implements AuditStore {
 
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
-    public void append(AuditEvent event, String requestId, List<String> references, List<String> patients) {
-        persistAll(List.of(new Entry(event, requestId, references, patients)));
+    public void append(AuditRecord record) {
+        persistAll(List.of(record));
     }
 
     @Override
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void appendAll(List<Entry> entries) {
-        persistAll(entries);
+    public void appendAll(List<AuditRecord> records) {
+        persistAll(records);
     }
 
     /** Every event row first, then every entity row: two JDBC batches (inserts are not reordered, see persistence.xml). */
-    private void persistAll(List<Entry> entries) {
+    private void persistAll(List<AuditRecord> records) {
         List<AuditEntityRow> entities = new ArrayList<>();
-        for (Entry entry : entries) {
-            AuditEventRow row = row(entry.event(), entry.requestId());
+        for (AuditRecord record : records) {
+            AuditEventRow row = row(record);
             em.persist(row);
             Set<String> patientRefs = new LinkedHashSet<>();
-            entry.patients().forEach(p -> patientRefs.add("Patient/" + p));
-            Set<String> all = new LinkedHashSet<>(entry.references());
+            record.patients().forEach(p -> patientRefs.add("Patient/" + p));
+            Set<String> all = new LinkedHashSet<>(record.references());
             all.addAll(patientRefs);
             for (String reference : all) {
                 entities.add(new AuditEntityRow(row.getSeq(), truncate(reference), patientRefs.contains(reference)));
@@ -59,21 +61,46 @@ public class JpaAuditStore implements AuditStore {
         em.flush();
     }
 
-    private AuditEventRow row(AuditEvent event, String requestId) {
-        String agent = event.getAgent().isEmpty() || !event.getAgentFirstRep().getWho().hasReference()
-                ? null : truncate(event.getAgentFirstRep().getWho().getReference());
-        return new AuditEventRow(event.getIdElement().getIdPart(), event.getRecorded().toInstant(), agent,
-                "," + String.join(",", event.getSubtype().stream().map(c -> c.getCode()).toList()) + ",",
-                event.getOutcome() == null ? "0" : event.getOutcome().toCode(),
-                requestId == null ? null : requestId.substring(0, Math.min(128, requestId.length())),
-                fhirContext.newJsonParser().encodeResourceToString(event));
+    /** The record's columns (long values cut to their column's size). */
+    static AuditEventRow row(AuditRecord record) {
+        AuditRecord.Agent agent = record.agent();
+        return new AuditEventRow(record.id(), record.recorded(),
+                agent == null || agent.fhirUser() == null ? null : truncate(agent.fhirUser()),
+                "," + record.interaction() + (record.disclosure() ? ",disclosure," : ","),
+                AuditEvents.outcome(record.status()), cut(record.requestId(), 128), record.action(), record.status(),
+                record.purpose(), agent == null ? null : truncate(agent.subject()),
+                agent == null ? null : cut(agent.clientId(), 256),
+                agent == null ? null : cut(String.join(",", agent.roles()), 256), record.serverWork(),
+                cut(record.clientAddress(), 128), record.query(), String.join("\n", record.references()),
+                String.join("\n", record.patients()));
+    }
+
+    /** The event a row holds: built from its columns, or parsed from the JSON of an event recorded before V13. */
+    private AuditEvent event(AuditEventRow row) {
+        return row.getContent() != null ? fhirContext.newJsonParser().parseResource(AuditEvent.class, row.getContent())
+                : AuditEvents.toFhir(record(row));
+    }
+
+    /** The record a row of columns holds. */
+    static AuditRecord record(AuditEventRow row) {
+        String[] subtypes = row.getSubtype().substring(1).split(",");
+        AuditRecord.Agent agent = row.getAgentSubject() == null ? null : new AuditRecord.Agent(row.getAgent(),
+                row.getAgentSubject(), row.getAgentClient(), lines(row.getAgentRoles(), ","));
+        return new AuditRecord(row.getId(), row.getRecorded(), subtypes[0], row.getAction(), row.getHttpStatus(),
+                List.of(subtypes).contains("disclosure"), row.getPurpose(), agent, row.isServerWork(),
+                row.getClientAddress(), row.getQuery(), row.getRequestId(), lines(row.getReferences(), "\n"),
+                lines(row.getPatients(), "\n"));
+    }
+
+    private static List<String> lines(String joined, String separator) {
+        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(separator));
     }
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<AuditEvent> read(String id) {
         return em.createQuery("select r from AuditEventRow r where r.id = :id", AuditEventRow.class)
-                .setParameter("id", id).getResultStream().findFirst().map(this::parse);
+                .setParameter("id", id).getResultStream().findFirst().map(this::event);
     }
 
     @Override
@@ -112,7 +139,7 @@ public class JpaAuditStore implements AuditStore {
         boolean more = rows.size() > count;
         List<AuditEvent> events = new ArrayList<>();
         for (AuditEventRow row : rows.subList(0, Math.min(count, rows.size()))) {
-            events.add(parse(row));
+            events.add(event(row));
         }
         Long last = rows.isEmpty() ? null : rows.get(Math.min(count, rows.size()) - 1).getSeq();
         return new Page(events, last, more);
@@ -125,11 +152,11 @@ public class JpaAuditStore implements AuditStore {
         }
     }
 
-    private AuditEvent parse(AuditEventRow row) {
-        return fhirContext.newJsonParser().parseResource(AuditEvent.class, row.getContent());
+    private static String truncate(String value) {
+        return cut(value, 256);
     }
 
-    private static String truncate(String value) {
-        return value.length() > 256 ? value.substring(0, 256) : value;
+    private static String cut(String value, int length) {
+        return value == null || value.length() <= length ? value : value.substring(0, length);
     }
 }

@@ -23,7 +23,7 @@ class AuditWriterTest {
         final List<List<String>> transactions = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public void appendAll(List<Entry> entries) {
+        public void appendAll(List<AuditRecord> entries) {
             try {
                 Thread.sleep(20); // a commit takes a while: requests gather behind it
             } catch (InterruptedException e) {
@@ -32,11 +32,11 @@ class AuditWriterTest {
             if (entries.stream().anyMatch(e -> e.requestId().startsWith("bad"))) {
                 throw new IllegalStateException("refused");
             }
-            transactions.add(entries.stream().map(Entry::requestId).toList());
+            transactions.add(entries.stream().map(AuditRecord::requestId).toList());
         }
 
         @Override
-        public void append(AuditEvent event, String requestId, List<String> references, List<String> patients) {
+        public void append(AuditRecord record) {
             throw new UnsupportedOperationException();
         }
 
@@ -57,9 +57,9 @@ class AuditWriterTest {
         return writer;
     }
 
-    private static List<AuditStore.Entry> event(String requestId) {
-        return List.of(new AuditStore.Entry(new AuditEvent().setRecorded(java.util.Date.from(Instant.now())), requestId,
-                List.of(), List.of()));
+    private static List<AuditRecord> event(String requestId) {
+        return List.of(new AuditRecord(requestId, Instant.now(), "read", "R", 200, false, "TREAT", null, false, null,
+                null, requestId, List.of(), List.of()));
     }
 
     @Test
