@@ -2,6 +2,7 @@ package org.alongside.persistence;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,6 +31,9 @@ public class AdvisoryLockRunner implements SingleInstance {
     @Resource(lookup = "jdbc/alongside", shareable = false)
     DataSource dataSource;
 
+    @Inject
+    StoreDatabase database;
+
     private final Map<String, ReentrantLock> local = new ConcurrentHashMap<>();
 
     @Override
@@ -39,7 +43,7 @@ public class AdvisoryLockRunner implements SingleInstance {
             return false;
         }
         try (Connection connection = dataSource.getConnection()) {
-            if (!DatabaseKind.isPostgres(connection)) {
+            if (!database.isPostgres()) {
                 work.run();
                 return true;
             }

@@ -31,6 +31,9 @@ public class DatabaseMigrator {
     AlongsideConfig config;
 
     @Inject
+    StoreDatabase database;
+
+    @Inject
     SearchParamRegistry registry;
 
     private volatile boolean migrated;
@@ -47,7 +50,7 @@ public class DatabaseMigrator {
         config.databaseSchema().ifPresent(schema -> configuration.schemas(schema).defaultSchema(schema));
         Flyway flyway = configuration
                 .dataSource(dataSource)
-                .locations(locations(onPostgres()))
+                .locations(locations(database.isPostgres()))
                 .loggers("org.flywaydb.core.internal.logging.javautil.JavaUtilLogCreator")
                 .cleanDisabled(!config.cleanDatabaseOnStart())
                 .load();
@@ -68,14 +71,6 @@ public class DatabaseMigrator {
     static String[] locations(boolean postgres) {
         return postgres ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
                 : new String[] {"classpath:db/migration"};
-    }
-
-    private boolean onPostgres() {
-        try (Connection connection = dataSource.getConnection()) {
-            return DatabaseKind.isPostgres(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot tell which database the schema is on", e);
-        }
     }
 
     public boolean isMigrated() {

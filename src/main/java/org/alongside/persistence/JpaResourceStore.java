@@ -39,9 +39,6 @@ import org.alongside.store.ResourceChange;
 import org.alongside.store.ResourceStore;
 import org.alongside.store.SearchPage;
 import org.alongside.store.WriteResult;
-import org.hibernate.dialect.Dialect;
-import org.hibernate.dialect.H2Dialect;
-import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 
@@ -56,8 +53,6 @@ public class JpaResourceStore implements ResourceStore {
     @PersistenceContext(unitName = "alongside")
     EntityManager em;
 
-    private volatile SearchSql.Planner planner;
-
     @Inject
     FhirContext fhirContext;
 
@@ -66,6 +61,9 @@ public class JpaResourceStore implements ResourceStore {
 
     @Inject
     WriteOrder writeOrder;
+
+    @Inject
+    StoreDatabase database;
 
     /** Told of every change inside the writing transaction (the subscription outbox). */
     @Inject
@@ -229,7 +227,7 @@ public class JpaResourceStore implements ResourceStore {
             return SearchPage.empty(total);
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = nativeQuery(SearchSql.selectPage(query, planner())).getResultList(); // limits itself
+        List<Object[]> rows = nativeQuery(SearchSql.selectPage(query, database.planner())).getResultList(); // limits itself
         return KeysetPage.of(query, rows, total, content -> parse(content.toString()));
     }
 
@@ -425,18 +423,6 @@ public class JpaResourceStore implements ResourceStore {
         }
         List<ResourceRow> rows = query.getResultList();
         return rows.isEmpty() ? null : rows.get(0);
-    }
-
-    /** The page statement's shape follows the database's planner; Hibernate's dialect tells which database it is. */
-    private SearchSql.Planner planner() {
-        SearchSql.Planner known = planner;
-        if (known == null) {
-            Dialect dialect = em.getEntityManagerFactory().unwrap(SessionFactoryImplementor.class).getJdbcServices()
-                    .getDialect();
-            known = dialect instanceof H2Dialect ? SearchSql.Planner.EMBEDDED : SearchSql.Planner.COST_BASED;
-            planner = known;
-        }
-        return known;
     }
 
     private Query nativeQuery(SearchSql.Statement statement) {

@@ -42,6 +42,9 @@ public class StatisticsKeeper {
     DataSource dataSource;
 
     @Inject
+    StoreDatabase database;
+
+    @Inject
     AlongsideConfig config;
 
     private ScheduledExecutorService scheduler;
@@ -65,7 +68,7 @@ public class StatisticsKeeper {
     /** Analyses the stale tables; false when there is nothing to do here (not PostgreSQL, or another instance is at it). */
     boolean check() {
         try (Connection connection = dataSource.getConnection()) {
-            if (!DatabaseKind.isPostgres(connection)) {
+            if (!database.isPostgres()) {
                 stop();
                 return false;
             }

@@ -2,14 +2,12 @@ package org.alongside.persistence;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.SQLException;
-import javax.sql.DataSource;
 import org.alongside.store.WriteHorizon;
 
 /**
@@ -26,13 +24,12 @@ public class WriteOrder implements WriteHorizon {
     @PersistenceContext(unitName = "alongside")
     EntityManager em;
 
-    @Resource(lookup = "jdbc/alongside")
-    DataSource dataSource;
+    @Inject
+    StoreDatabase database;
 
     @Resource(lookup = "java:comp/TransactionSynchronizationRegistry")
     TransactionSynchronizationRegistry transactions;
 
-    private volatile Boolean postgres;
     private final EmbeddedWriteOrder embedded = new EmbeddedWriteOrder(this::highestStored);
 
     /** This transaction's place in the write order, taken on its first call; needs an active transaction. */
@@ -75,16 +72,7 @@ public class WriteOrder implements WriteHorizon {
     }
 
     private boolean postgres() {
-        Boolean known = postgres;
-        if (known == null) {
-            try (Connection connection = dataSource.getConnection()) {
-                known = DatabaseKind.isPostgres(connection);
-            } catch (SQLException e) {
-                throw new IllegalStateException("Cannot tell which database holds the store", e);
-            }
-            postgres = known;
-        }
-        return known;
+        return database.isPostgres();
     }
 
     /** Closes the transaction's place once it has committed or rolled back. */
