@@ -99,6 +99,10 @@ public class InteractionPipeline {
             } else if (visible.size() != page.resources().size()) {
                 total = null; // the store counted records the filter then left out
             }
+            if (!counted && query.total() == SearchQuery.TotalMode.WHEN_KNOWN && query.cursor() == null
+                    && page.next() == null) {
+                total = visible.size(); // the first page holds every match: what the caller sees of it is the total
+            }
             List<IBaseResource> included = visible(includeResolver().resolve(visible, includeParams));
             visible.forEach(access::label);
             included.forEach(access::label);

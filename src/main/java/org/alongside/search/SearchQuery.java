@@ -23,7 +23,12 @@ public record SearchQuery(String resourceType, List<Criterion> criteria, List<So
         return new SearchQuery(resourceType, criteria, sort, count, page, total, countOnly);
     }
 
-    public enum TotalMode { NONE, ACCURATE }
+    /**
+     * Whether Bundle.total is given. WHEN_KNOWN, the default, gives it when it costs nothing: on a first page that
+     * holds every match. Counting every match on every page made each page of a large result as dear as the whole
+     * result, so a client that paged through it did quadratic work; a client that wants the number asks for it.
+     */
+    public enum TotalMode { NONE, WHEN_KNOWN, ACCURATE }
 
     /** A sort key: a parameter name ({@code _id}, {@code _lastUpdated} or an indexed one). */
     public record SortKey(String param, SearchParamType type, boolean descending) {

@@ -54,7 +54,7 @@ public final class SearchRequestParser {
         List<SortKey> sort = List.of();
         int count = defaultCount;
         PageCursor cursor = null;
-        TotalMode total = TotalMode.ACCURATE;
+        TotalMode total = TotalMode.WHEN_KNOWN;
         boolean countOnly = false;
 
         for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {

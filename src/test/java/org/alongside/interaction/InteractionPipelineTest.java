@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.alongside.search.PageCursor;
 import org.alongside.search.SearchQuery;
 import org.alongside.store.HistoryPage;
 import org.alongside.store.HistoryRequest;
@@ -83,6 +84,35 @@ class InteractionPipelineTest {
         assertThat(found.matches()).allMatch(r -> ((Encounter) r).getMeta().getTag("urn:test", "labelled") != null);
         Searched counted = pipeline.search(query(SearchQuery.TotalMode.ACCURATE, true), List.of());
         assertThat(counted.total()).as("_summary=count counts what the filter lets through").isEqualTo(2);
+    }
+
+    @Test
+    void byDefaultAFirstPageThatHoldsEveryMatchTellsTheTotalOfWhatTheCallerSees() {
+        filtersRecords = true;
+        store.put(session("mine", "a"));
+        store.put(session("other", "b"));
+        store.put(session("mine", "c"));
+        Searched found = pipeline.search(query(SearchQuery.TotalMode.WHEN_KNOWN, false), List.of());
+        assertThat(found.matches()).hasSize(2);
+        assertThat(found.total()).isEqualTo(2);
+    }
+
+    @Test
+    void byDefaultAPageWithMoreAfterItOrBeforeItTellsNoTotal() {
+        store.put(session("mine", "a"));
+        store.put(session("mine", "b"));
+        store.put(session("mine", "c"));
+        SearchQuery firstOfTwo = new SearchQuery("Encounter", List.of(), List.of(), 2, null,
+                SearchQuery.TotalMode.WHEN_KNOWN, false);
+        Searched first = pipeline.search(firstOfTwo, List.of());
+        assertThat(first.matches()).hasSize(2);
+        assertThat(first.total()).as("more matches follow: counting them is asked for with _total").isNull();
+        Searched last = pipeline.search(query(SearchQuery.TotalMode.WHEN_KNOWN, false).at(PageCursor.after(List.of(),
+                0)), List.of());
+        assertThat(last.total()).as("a later page does not know the pages before it").isNull();
+        SearchQuery accurate = new SearchQuery("Encounter", List.of(), List.of(), 2, null,
+                SearchQuery.TotalMode.ACCURATE, false);
+        assertThat(pipeline.search(accurate, List.of()).total()).isEqualTo(3);
     }
 
     @Test
@@ -273,7 +303,10 @@ class InteractionPipelineTest {
         public SearchPage search(SearchQuery query) {
             List<IBaseResource> all = new ArrayList<>(byId.values());
             boolean counted = query.countOnly() || query.total() == SearchQuery.TotalMode.ACCURATE;
-            return new SearchPage(query.countOnly() ? List.of() : all, counted ? all.size() : null, null, null);
+            boolean more = all.size() > query.count();
+            List<IBaseResource> page = more ? all.subList(0, query.count()) : all;
+            return new SearchPage(query.countOnly() ? List.of() : page, counted ? all.size() : null,
+                    more ? PageCursor.after(List.of(), query.count()) : null, null);
         }
 
         @Override

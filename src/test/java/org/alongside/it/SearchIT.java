@@ -138,7 +138,8 @@ class SearchIT {
 
     @Test
     void pagesFollowNextAndPreviousLinksWithoutGapsOrRepeats() {
-        Bundle page = search("Communication?identifier:missing=false&sender=" + peer + "&_sort=sent&_count=3");
+        Bundle page = search("Communication?identifier:missing=false&sender=" + peer + "&_sort=sent&_count=3"
+                + "&_total=accurate");
         assertThat(page.getTotal()).isEqualTo(7);
         List<String> seen = new ArrayList<>();
         int pages = 0;
@@ -247,6 +248,25 @@ class SearchIT {
     private static List<String> identifiers(Bundle page) {
         return page.getEntry().stream()
                 .map(e -> ((Communication) e.getResource()).getIdentifierFirstRep().getValue()).toList();
+    }
+
+    @Test
+    void byDefaultATotalIsGivenWhenTheFirstPageHoldsEveryMatchAndCountedOnlyWhenAskedFor() {
+        Bundle whole = search("Communication?sender=" + peer);
+        assertThat(whole.getEntry()).hasSize(7);
+        assertThat(whole.getTotal()).isEqualTo(7);
+
+        Bundle first = search("Communication?sender=" + peer + "&_count=2");
+        assertThat(first.getEntry()).hasSize(2);
+        assertThat(first.hasTotal()).as("more pages follow and no total was asked for").isFalse();
+        Bundle last = search("Communication?sender=" + peer + "&_count=5");
+        Bundle second = CLIENT.loadPage().next(last).execute();
+        assertThat(second.getEntry()).hasSize(2);
+        assertThat(second.hasTotal()).as("a later page does not know the pages before it").isFalse();
+
+        Bundle asked = search("Communication?sender=" + peer + "&_count=2&_total=accurate");
+        assertThat(asked.getTotal()).isEqualTo(7);
+        assertThat(CLIENT.loadPage().next(asked).execute().getTotal()).as("the next link keeps _total").isEqualTo(7);
     }
 
     @Test

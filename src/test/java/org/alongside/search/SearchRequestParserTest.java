@@ -377,7 +377,7 @@ class SearchRequestParserTest {
         assertThat(query.sort()).isEmpty();
         assertThat(query.count()).isEqualTo(DEFAULT_COUNT);
         assertThat(query.cursor()).isNull();
-        assertThat(query.total()).isEqualTo(TotalMode.ACCURATE);
+        assertThat(query.total()).isEqualTo(TotalMode.WHEN_KNOWN);
         assertThat(query.countOnly()).isFalse();
     }
 
