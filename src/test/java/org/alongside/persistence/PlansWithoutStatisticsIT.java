@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,6 +14,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.alongside.search.SearchParamRegistry;
 import org.alongside.search.SearchQuery;
 import org.alongside.search.SearchRequestParser;
@@ -78,6 +83,41 @@ class PlansWithoutStatisticsIT {
             assertThat(rowsRead(plan)).as("rows the count read, for 100 advice and 201 late messages:\n"
                     + plan.toPrettyString()).isLessThan(4 * MESSAGES);
             db.rollback();
+        }
+    }
+
+    /**
+     * A plan made once for any values of a statement's parameters is a plan made without knowing them: for category
+     * + sent=ge PostgreSQL's generic plan read every message of the category, where the plan for the values stopped
+     * at the page. The driver prepares a statement on the server (where such plans are kept) after five runs unless
+     * its prepareThreshold is 0, which the shipped data source sets: here the page statement runs ten times over a
+     * connection with the shipped properties, and the server holds no prepared statement afterwards.
+     */
+    @Test
+    void theShippedDataSourceHasEveryStatementPlannedWithItsValues() throws Exception {
+        String url = System.getProperty("alongside.it.pgUrl");
+        Assumptions.assumeTrue(url != null, "PostgreSQL run only");
+        Matcher shipped = Pattern.compile("<properties URL=[^>]*prepareThreshold=\"(\\d+)\"")
+                .matcher(Files.readString(Path.of("liberty/config/server.xml")));
+        assertThat(shipped.find()).as("prepareThreshold of the data source in server.xml").isTrue();
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        properties.setProperty("prepareThreshold", shipped.group(1));
+        SearchQuery query = new SearchRequestParser(SearchParamRegistry.fromDefinitions(FhirContext.forR4Cached(),
+                List.of("Communication")), 20, 100).parse("Communication", Map.of("category",
+                List.of(CATEGORY + "|advice"), "sent", List.of("ge2026-01-09")), "http://x/fhir", false);
+        SearchSql.Statement page = SearchSql.selectPage(query);
+        try (Connection db = DriverManager.getConnection(url, properties);
+             PreparedStatement statement = BoundStatements.prepareNumbered(db, page.sql(), page.params())) {
+            for (int run = 0; run < 10; run++) {
+                statement.executeQuery().close();
+            }
+            try (Statement prepared = db.createStatement();
+                 ResultSet rs = prepared.executeQuery("SELECT COUNT(*) FROM pg_prepared_statements")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("statements prepared on the server, with plans kept for any values")
+                        .isZero();
+            }
         }
     }
 
