@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What one audit event states, as the trail stores it: the facts, not their FHIR encoding. The AuditEvent an auditor
- * reads is built from it ({@link AuditEvents#toFhir}), so recording a request costs no JSON encoding and stores a
- * tenth of the bytes.
+ * reads is built from it ({@link AuditEvents#toFhir}), so recording a request costs no JSON encoding, and the row of a
+ * read's event holds about 300 bytes where its JSON alone held 1.8 kB.
  *
  * @param interaction   the FHIR restful-interaction code (read, search-type, create, operation...)
  * @param action        C, R, U, D or E
