@@ -90,12 +90,17 @@ class SearchPageOnH2Test {
         return page(SearchSql.Planner.COST_BASED, nameValues);
     }
 
-    private static SearchPage page(SearchSql.Planner planner, String... nameValues) throws Exception {
+    /** A Communication search of the parameters given as name, value, name, value... */
+    private static SearchQuery query(String... nameValues) {
         Map<String, List<String>> params = new LinkedHashMap<>();
         for (int i = 0; i < nameValues.length; i += 2) {
             params.computeIfAbsent(nameValues[i], k -> new ArrayList<>()).add(nameValues[i + 1]);
         }
-        SearchQuery query = parser.parse("Communication", params, "http://localhost/fhir", false);
+        return parser.parse("Communication", params, "http://localhost/fhir", false);
+    }
+
+    private static SearchPage page(SearchSql.Planner planner, String... nameValues) throws Exception {
+        SearchQuery query = query(nameValues);
         SearchSql.Statement page = SearchSql.selectPage(query, planner);
         List<Object[]> rows = new ArrayList<>();
         // H2 takes the statement's ?1, ?2... as they are, as Hibernate hands them over
@@ -116,12 +121,7 @@ class SearchPageOnH2Test {
     }
 
     private static int count(String... nameValues) throws Exception {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        for (int i = 0; i < nameValues.length; i += 2) {
-            params.computeIfAbsent(nameValues[i], k -> new ArrayList<>()).add(nameValues[i + 1]);
-        }
-        SearchSql.Statement count = SearchSql.count(parser.parse("Communication", params, "http://localhost/fhir",
-                false));
+        SearchSql.Statement count = SearchSql.count(query(nameValues));
         try (PreparedStatement statement = BoundStatements.prepare(connection, count.sql(), count.params());
              ResultSet result = statement.executeQuery()) {
             result.next();
