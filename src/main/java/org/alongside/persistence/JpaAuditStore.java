@@ -8,17 +8,15 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.alongside.audit.AuditEvents;
 import org.alongside.audit.AuditRecord;
 import org.alongside.audit.AuditStore;
-import org.alongside.persistence.audit.AuditEntityRow;
 import org.alongside.persistence.audit.AuditEventRow;
+import org.hibernate.Session;
 import org.hl7.fhir.r4.model.AuditEvent;
 
 /** The audit trail in the {@code audit_event} and {@code audit_entity} tables (migrations V5 and V13). */
@@ -30,6 +28,11 @@ public class JpaAuditStore implements AuditStore {
 
     @Inject
     FhirContext fhirContext;
+
+    @Inject
+    StoreDatabase database;
+
+    private volatile AuditInserts inserts;
 
     @Override
     @Transactional(Transactional.TxType.REQUIRED)
@@ -43,22 +46,17 @@ public class JpaAuditStore implements AuditStore {
         persistAll(records);
     }
 
-    /** Every event row first, then every entity row: two JDBC batches (inserts are not reordered, see persistence.xml). */
+    /** In the caller's transaction, on the session's connection ({@link AuditInserts}: why not as entities). */
     private void persistAll(List<AuditRecord> records) {
-        List<AuditEntityRow> entities = new ArrayList<>();
-        for (AuditRecord record : records) {
-            AuditEventRow row = row(record);
-            em.persist(row);
-            Set<String> patientRefs = new LinkedHashSet<>();
-            record.patients().forEach(p -> patientRefs.add("Patient/" + p));
-            Set<String> all = new LinkedHashSet<>(record.references());
-            all.addAll(patientRefs);
-            for (String reference : all) {
-                entities.add(new AuditEntityRow(row.getSeq(), truncate(reference), patientRefs.contains(reference)));
-            }
+        AuditInserts statements = inserts();
+        em.unwrap(Session.class).doWork(connection -> statements.insert(connection, records));
+    }
+
+    private AuditInserts inserts() {
+        if (inserts == null) {
+            inserts = new AuditInserts(database.isPostgres()); // a race builds the same statements twice, no harm
         }
-        entities.forEach(em::persist);
-        em.flush();
+        return inserts;
     }
 
     /** The record's columns (long values cut to their column's size). */
@@ -152,7 +150,7 @@ public class JpaAuditStore implements AuditStore {
         }
     }
 
-    private static String truncate(String value) {
+    static String truncate(String value) {
         return cut(value, 256);
     }
 

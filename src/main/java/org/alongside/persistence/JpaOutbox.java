@@ -45,8 +45,7 @@ public class JpaOutbox implements Outbox {
     public long registryGeneration() {
         // only native statements write this row, and they run at once: no need to flush the transaction's entities
         // first (an automatic flush before every write of a 500-entry Bundle walked every entity written so far)
-        return ((Number) em.createNativeQuery("SELECT generation FROM sub_registry WHERE id = 1")
-                .setFlushMode(jakarta.persistence.FlushModeType.COMMIT).getSingleResult()).longValue();
+        return SessionSql.first(em, "SELECT generation FROM sub_registry WHERE id = 1", row -> row.getLong(1));
     }
 
     @Override

@@ -174,21 +174,21 @@ public class JpaResourceStore implements ResourceStore {
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public IBaseResource read(String type, String id) {
-        ResourceRow row = findRow(type, id, false);
-        if (row == null) {
+        CurrentVersion current = currentVersion(type, id);
+        if (current == null) {
             throw new ResourceNotFoundException(type + "/" + id + " is not known");
         }
-        if (row.isDeleted()) {
-            throw new ResourceGoneException(type + "/" + id + " was deleted (version " + row.getVersionId() + ")");
+        if (current.deleted()) {
+            throw new ResourceGoneException(type + "/" + id + " was deleted (version " + current.version() + ")");
         }
-        return parse(row.getContent());
+        return parse(current.content());
     }
 
     @Override
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<IBaseResource> find(String type, String id) {
-        ResourceRow row = findRow(type, id, false);
-        return row == null || row.isDeleted() ? Optional.empty() : Optional.of(parse(row.getContent()));
+        CurrentVersion current = currentVersion(type, id);
+        return current == null || current.deleted() ? Optional.empty() : Optional.of(parse(current.content()));
     }
 
     @Override
@@ -412,6 +412,19 @@ public class JpaResourceStore implements ResourceStore {
         @SuppressWarnings("unchecked")
         List<Object> keys = nativeQuery(SearchSql.selectKeys(condition)).setMaxResults(2).getResultList();
         return keys.stream().map(k -> ((Number) k).longValue()).toList();
+    }
+
+    /** What a read needs of a resource's current version. */
+    private record CurrentVersion(long version, boolean deleted, String content) {
+    }
+
+    /** The current version for a read, as plain values ({@link SessionSql}: why not the entity query). */
+    private CurrentVersion currentVersion(String type, String id) {
+        if (em.isJoinedToTransaction()) {
+            em.flush(); // the statement below must see what this transaction wrote, as an entity query would
+        }
+        return SessionSql.first(em, "SELECT version_id, deleted, content FROM res WHERE res_type = ? AND res_id = ?",
+                row -> new CurrentVersion(row.getLong(1), row.getBoolean(2), row.getString(3)), type, id);
     }
 
     private ResourceRow findRow(String type, String id, boolean forUpdate) {

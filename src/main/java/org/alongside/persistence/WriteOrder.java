@@ -68,7 +68,7 @@ public class WriteOrder implements WriteHorizon {
     }
 
     private long number(String sql) {
-        return Long.parseLong(em.createNativeQuery(sql).getSingleResult().toString());
+        return SessionSql.first(em, sql, row -> Long.parseLong(row.getString(1)));
     }
 
     private boolean postgres() {

@@ -2,23 +2,18 @@ package org.alongside.persistence.audit;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.Immutable;
 
-/** A reference an audit event touched (the accounting of disclosures looks events up by patient). */
+/** A reference an audit event touched (the accounting of disclosures looks events up by patient). Read only here. */
 @Entity
-// insert-only: Hibernate keeps it read-only after the insert, so flushes skip dirty-checking it
+// never changed: Hibernate keeps the rows it loads read-only and never dirty-checks them
 @Immutable
 @Table(name = "audit_entity")
 public class AuditEntityRow {
 
-    @Id
-    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "audit_entity_seq")
-    @SequenceGenerator(name = "audit_entity_seq", sequenceName = "audit_entity_seq", allocationSize = 50)
+    @Id // drawn from audit_entity_seq by persistence.AuditInserts, which writes these rows
     @Column(name = "pk")
     private Long pk;
 
@@ -32,11 +27,5 @@ public class AuditEntityRow {
     private boolean patient;
 
     protected AuditEntityRow() {
-    }
-
-    public AuditEntityRow(Long auditSeq, String reference, boolean patient) {
-        this.auditSeq = auditSeq;
-        this.reference = reference;
-        this.patient = patient;
     }
 }

@@ -2,10 +2,7 @@ package org.alongside.persistence.audit;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import org.hibernate.annotations.Immutable;
@@ -15,14 +12,12 @@ import org.hibernate.annotations.Immutable;
  * before V13 hold the FHIR AuditEvent's JSON in {@code content} instead. Never updated.
  */
 @Entity
-// insert-only: Hibernate keeps it read-only after the insert, so flushes skip dirty-checking it
+// never changed: Hibernate keeps the rows it loads read-only and never dirty-checks them
 @Immutable
 @Table(name = "audit_event")
 public class AuditEventRow {
 
-    @Id
-    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "audit_seq")
-    @SequenceGenerator(name = "audit_seq", sequenceName = "audit_seq", allocationSize = 50)
+    @Id // drawn from audit_seq by persistence.AuditInserts, which writes these rows
     @Column(name = "seq")
     private Long seq;
 
@@ -131,6 +126,10 @@ public class AuditEventRow {
 
     public String getSubtype() {
         return subtype;
+    }
+
+    public String getOutcome() {
+        return outcome;
     }
 
     public String getRequestId() {
