@@ -138,6 +138,7 @@ start_peer() {
     "$@" -cp "scripts/hapi-peer/target/classes:scripts/hapi-peer/target/lib/*" org.alongside.bench.hapi.HapiPeer \
     >"target/hapi-peer-$port.log" 2>&1 &
   peers+=("$!")
+  echo "$!" >"target/hapi-peer-$port.pid" # the benchmark reads the peer's processor time from /proc
 }
 
 await_peer() {
@@ -177,10 +178,13 @@ start_server "$PG_SERVER" "$PG_HTTP" "$PG_HTTPS" \
   -Dliberty.bootstrap.alongside.db.driver=org.postgresql.Driver \
   -Dliberty.bootstrap.alongside.db.schema="$PG_SCHEMA" "${server_flags[@]+"${server_flags[@]}"}"
 targets="PostgreSQL=http://localhost:$PG_HTTP"
+# each server's process, whose processor time per operation the report gives
+pids="PostgreSQL=target/liberty/wlp/usr/servers/.pid/$PG_SERVER.pid"
 
 if [ "${BENCH_H2:-1}" != 0 ]; then
   start_server "$H2_SERVER" "$H2_HTTP" "$H2_HTTPS" "${server_flags[@]+"${server_flags[@]}"}"
   targets="$targets;H2 (embedded)=http://localhost:$H2_HTTP"
+  pids="$pids;H2 (embedded)=target/liberty/wlp/usr/servers/.pid/$H2_SERVER.pid"
 fi
 
 program_flags=()
@@ -198,9 +202,11 @@ fi
 if [ "$hapi" != 0 ]; then
   await_peer "$HAPI_PG_HTTP" "${peers[0]}"
   hapi_targets="PostgreSQL=http://localhost:$HAPI_PG_HTTP"
+  pids="$pids;HAPI PostgreSQL=target/hapi-peer-$HAPI_PG_HTTP.pid"
   if [ "${BENCH_H2:-1}" != 0 ]; then
     await_peer "$HAPI_H2_HTTP" "${peers[1]}"
     hapi_targets="$hapi_targets;H2 (embedded)=http://localhost:$HAPI_H2_HTTP"
+    pids="$pids;HAPI H2 (embedded)=target/hapi-peer-$HAPI_H2_HTTP.pid"
   fi
   program_flags+=("-Dbench.hapi.targets=$hapi_targets" \
     "-Dbench.hapi.settings=search-result reuse $HAPI_REUSE_CACHE$([ "$HAPI_REUSE_CACHE" = off ] || echo ' ms')")
@@ -215,17 +221,16 @@ if [ "$profile" = 1 ]; then
       "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > target/profiles/alongside.jfc
   profiled=("$PG_SERVER=PostgreSQL")
   [ "${BENCH_H2:-1}" = 0 ] || profiled+=("$H2_SERVER=H2 (embedded)")
-  pids="" recordings=""
+  recordings=""
   for entry in "${profiled[@]}"; do
     server=${entry%%=*} label=${entry#*=}
-    pid_file="target/liberty/wlp/usr/servers/.pid/$server.pid"
-    jcmd "$(cat "$pid_file")" JFR.start name=bench settings="$PWD/target/profiles/alongside.jfc" >/dev/null
-    pids="$pids${pids:+;}$label=$pid_file"
+    jcmd "$(cat "target/liberty/wlp/usr/servers/.pid/$server.pid")" JFR.start name=bench \
+      settings="$PWD/target/profiles/alongside.jfc" >/dev/null
     recordings="$recordings${recordings:+;}$label=target/profiles/$server.jfr"
   done
-  program_flags+=(-Dbench.rounds=1 -Dbench.output= -Dbench.raw.jdbcUrl= "-Dbench.pids=$pids" \
-    -Dbench.timeline=target/profiles/timeline.tsv)
+  program_flags+=(-Dbench.rounds=1 -Dbench.output= -Dbench.raw.jdbcUrl= -Dbench.timeline=target/profiles/timeline.tsv)
 fi
+program_flags+=("-Dbench.pids=$pids")
 
 log "running the benchmark against: $targets${hapi_targets:+; HAPI: $hapi_targets}"
 mvn_ exec:java -Dexec.classpathScope=test -Dexec.mainClass="$program" "-Dbench.pg.schema=$PG_SCHEMA" \

@@ -73,9 +73,10 @@ import org.hl7.fhir.r4.model.StringType;
  * [docs/benchmarks.md], empty to only print; {@code bench.libertyDir} [target/liberty/wlp]; {@code bench.pg.schema}
  * [alongside_bench] and {@code bench.hapi.pg.schema} [hapi_bench], the PostgreSQL schemas whose statistics the report
  * describes; {@code bench.stale.target} [] and {@code bench.stale.schema} [alongside_bench_stale], the server and
- * schema of the stale-statistics run; {@code bench.timeline} [] and {@code bench.pids} [], for profiling runs: a file
- * to which each measured phase of an Alongside server whose database label has a process id file in
- * {@code bench.pids} ({@code label=pidFile;...}) appends its times and processor use ({@link PhaseTimeline}).
+ * schema of the stale-statistics run; {@code bench.pids} [] ({@code label=pidFile;...}), the process id files of the
+ * servers, each labelled with its database ("HAPI " before it for a peer), whose processor time per operation the
+ * report gives; {@code bench.timeline} [], for profiling runs: a file to which each measured phase of an Alongside
+ * server with a process id file appends its times and processor use ({@link PhaseTimeline}).
  */
 public final class FhirBenchmark {
 
@@ -118,8 +119,11 @@ public final class FhirBenchmark {
     private final String staleSchema = System.getProperty("bench.stale.schema", "alongside_bench_stale");
     private final String timeline = System.getProperty("bench.timeline", "");
     private final Map<String, String> pidFiles = parseTargets(System.getProperty("bench.pids", ""));
-    /** The Alongside server whose measured phases go into the timeline (profiling runs), if any. */
-    private volatile Server profiled;
+    /** The server whose phase is being measured, while its processor time is taken (a process id file is known). */
+    private volatile Server measured;
+    /** Processor time of each measured phase of a server with a process id file, by server, database, round, phase. */
+    private final Map<String, PhaseTimeline.Phase> processorTimes = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int round;
 
     private FhirBenchmark() {
         fhir.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
@@ -175,9 +179,10 @@ public final class FhirBenchmark {
                 AtomicReference<String> statistics = new AtomicReference<>("");
                 Runnable afterCreates = server.schema() == null || !raw ? () -> { }
                         : () -> statistics.set(statisticsCoverage(server.schema()));
-                profiled = server.hapi() || !pidFiles.containsKey(server.database()) ? null : server;
+                measured = pidFiles.containsKey(pidLabel(server)) ? server : null;
+                this.round = round;
                 List<Result> results = workload.phases(creates, reads, searches, afterCreates, false);
-                profiled = null;
+                measured = null;
                 runs.add(new Run(server, round, results, loadAverage(), statistics.get()));
             }
         }
@@ -413,15 +418,28 @@ public final class FhirBenchmark {
 
     /** One phase: {@code count} operations spread over {@link #threads} threads, timed one by one. */
     private Result measure(String name, int count, Operation operation, boolean quiet) throws InterruptedException {
-        Server server = profiled;
-        if (quiet || server == null || timeline.isBlank()) {
+        Server server = measured;
+        if (quiet || server == null) {
             return measure(name, count, threads, operation, quiet);
         }
-        long pid = PhaseTimeline.pidFrom(Path.of(pidFiles.get(server.database())));
+        long pid = PhaseTimeline.pidFrom(Path.of(pidFiles.get(pidLabel(server))));
         PhaseTimeline.Mark mark = PhaseTimeline.begin(pid);
         Result result = measure(name, count, threads, operation, quiet);
-        new PhaseTimeline(Path.of(timeline)).end(mark, pid, server.database(), name, result.latencies().length);
+        PhaseTimeline.Phase phase = PhaseTimeline.end(mark, pid, server.database(), name, result.latencies().length);
+        processorTimes.put(timeKey(server.name(), server.database(), round, name), phase);
+        if (!timeline.isBlank() && !server.hapi()) { // the profile cuts Alongside's flight recordings along these
+            new PhaseTimeline(Path.of(timeline)).append(phase);
+        }
         return result;
+    }
+
+    /** The key of a server's process id file in {@code bench.pids}: its database, "HAPI " before it for the peer. */
+    private static String pidLabel(Server server) {
+        return server.hapi() ? HAPI + " " + server.database() : server.database();
+    }
+
+    private static String timeKey(String server, String database, int round, String phase) {
+        return server + "\t" + database + "\t" + round + "\t" + phase;
     }
 
     static Result measure(String name, int count, int threadCount, Operation operation, boolean quiet)
@@ -629,6 +647,47 @@ public final class FhirBenchmark {
 
     // ---- the report ----
 
+    /**
+     * Processor time per successful operation, of each server's process and of every PostgreSQL process, in the
+     * same phases as the throughput: where a ratio comes from, and how much of a server's work is its own.
+     */
+    private void processorTimes(StringBuilder md, List<Run> runs, List<String> phases, List<String> databases) {
+        md.append("### Processor time per operation\n\n");
+        md.append("User and system time of the server's process (its JVM: request threads, garbage collection, "
+                + "compilation) and of all PostgreSQL processes, read from `/proc` before and after each measured "
+                + "phase, divided by its successful operations, in milliseconds; the client program's own time is "
+                + "not included. Only one server works at a time.\n\n");
+        md.append("| Database | Round | Operation | Alongside server | HAPI server | Alongside PostgreSQL "
+                + "| HAPI PostgreSQL |\n|---|---:|---|---:|---:|---:|---:|\n");
+        for (String database : databases) {
+            boolean postgres = runs.stream().anyMatch(r -> r.server().database().equals(database)
+                    && r.server().schema() != null);
+            for (int round = 1; round <= rounds; round++) {
+                for (String phase : phases) {
+                    PhaseTimeline.Phase ours = processorTimes.get(timeKey(ALONGSIDE, database, round, phase));
+                    PhaseTimeline.Phase theirs = processorTimes.get(timeKey(HAPI, database, round, phase));
+                    if (ours == null && theirs == null) {
+                        continue;
+                    }
+                    md.append("| ").append(database).append(" | ").append(round).append(" | ").append(phase)
+                            .append(" | ").append(perOperation(ours, false)).append(" | ")
+                            .append(perOperation(theirs, false)).append(" | ")
+                            .append(postgres ? perOperation(ours, true) : "n/a").append(" | ")
+                            .append(postgres ? perOperation(theirs, true) : "n/a").append(" |\n");
+                }
+            }
+        }
+        md.append('\n');
+    }
+
+    private static String perOperation(PhaseTimeline.Phase phase, boolean postgres) {
+        if (phase == null || phase.operations() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%.2f",
+                (postgres ? phase.postgresCpuMillis() : phase.serverCpuMillis()) / phase.operations());
+    }
+
     private String report(Instant started, String startLoad, List<Run> runs, List<Result> rawResults,
                           Map<String, String> dbInfo, StaleRun stale) {
         StringBuilder md = new StringBuilder();
@@ -690,6 +749,10 @@ public final class FhirBenchmark {
                 }
             }
             md.append('\n');
+        }
+
+        if (!processorTimes.isEmpty()) {
+            processorTimes(md, runs, phases, databases);
         }
 
         for (String database : databases) {

@@ -49,11 +49,14 @@ final class PhaseTimeline {
         return new Mark(System.currentTimeMillis(), ticks(serverPid), postgresTicks());
     }
 
-    void end(Mark mark, long serverPid, String database, String phase, int operations) {
-        long end = System.currentTimeMillis();
-        Phase line = new Phase(database, phase, operations, mark.startMillis(), end,
+    /** The phase that began at the mark and ends now. */
+    static Phase end(Mark mark, long serverPid, String database, String phase, int operations) {
+        return new Phase(database, phase, operations, mark.startMillis(), System.currentTimeMillis(),
                 (ticks(serverPid) - mark.serverTicks()) * MILLIS_PER_TICK,
                 (postgresTicks() - mark.postgresTicks()) * MILLIS_PER_TICK);
+    }
+
+    void append(Phase line) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, line.line() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -83,16 +86,27 @@ final class PhaseTimeline {
 
     /** User plus system time of one process, in clock ticks; 0 when it is gone. */
     private static long ticks(long pid) {
+        return ticks(pid, false);
+    }
+
+    /** The same, with the time of its children that ended if asked for. */
+    private static long ticks(long pid, boolean endedChildren) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // the command name (field 2) may hold spaces: count fields after its closing parenthesis
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return Long.parseLong(f[11]) + Long.parseLong(f[12])
+                    + (endedChildren ? Long.parseLong(f[13]) + Long.parseLong(f[14]) : 0);
         } catch (IOException | RuntimeException e) {
             return 0;
         }
     }
 
+    /**
+     * User plus system time of every PostgreSQL process, and of the backends that ended: the postmaster holds the
+     * time of its children that exited (its cutime and cstime), so that a connection closed during a phase does not
+     * take its time out of the sum.
+     */
     private static long postgresTicks() {
         long total = 0;
         try (var processes = Files.list(Path.of("/proc"))) {
@@ -101,7 +115,7 @@ final class PhaseTimeline {
                 if (name.chars().allMatch(Character::isDigit)) {
                     try {
                         if (Files.readString(process.resolve("comm")).trim().equals("postgres")) {
-                            total += ticks(Long.parseLong(name));
+                            total += ticks(Long.parseLong(name), true);
                         }
                     } catch (IOException ignored) {
                         // the process ended meanwhile
