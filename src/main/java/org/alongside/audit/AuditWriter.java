@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,14 +23,16 @@ public class AuditWriter {
 
     /** At most this many events in one transaction; the rest wait for the next turn. */
     static final int MAX_BATCH = 400;
-    /** How often a request whose events the running commit did not take looks whether it may take the next turn. */
-    private static final long TURN_POLL_MILLIS = 2;
+    /** A waiting request looks again after this long even if not woken (it always is: a safety net only). */
+    private static final long SAFETY_WAIT_MILLIS = 100;
 
     @Inject
     AuditStore store;
 
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock turn = new ReentrantLock();
+    /** Notified each time a commit ends and its turn is released. */
+    private final Object turnReleased = new Object();
 
     /** Some events of one request, and the promise that they are committed. */
     private record Pending(List<AuditRecord> records, CompletableFuture<Void> committed) {
@@ -54,8 +54,11 @@ public class AuditWriter {
                 } finally {
                     turn.unlock();
                 }
+                synchronized (turnReleased) {
+                    turnReleased.notifyAll(); // the requests it carried return; the others try for the next turn
+                }
             } else {
-                awaitTurn(mine); // the commit under way may carry these events; if not, the next turn is ours to take
+                awaitTurn(mine);
             }
         }
         try {
@@ -68,14 +71,18 @@ public class AuditWriter {
         }
     }
 
-    private static void awaitTurn(Pending mine) {
-        try {
-            mine.committed().get(TURN_POLL_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // not committed yet (or failed): the loop looks again
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AuditNotRecordedException(e);
+    /** Until the commit under way ends: it may carry these events; if not, the next turn is there to take. */
+    private void awaitTurn(Pending mine) {
+        synchronized (turnReleased) {
+            // checked under the monitor that the committer notifies under, after unlocking: no wake-up is missed
+            if (!mine.committed().isDone() && turn.isLocked()) {
+                try {
+                    turnReleased.wait(SAFETY_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AuditNotRecordedException(e);
+                }
+            }
         }
     }
 

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +13,15 @@ import org.alongside.audit.AuditRecord;
 import org.alongside.persistence.audit.AuditEventRow;
 
 /**
- * Writes audit events as three statements whatever their number: one that draws their keys from {@code audit_seq},
- * one batch of event rows and one batch of the references they touched. Why not Hibernate's entities: the events are
- * only ever inserted, and persisting them as entities (a persistence-context entry, a flush and an insert action per
- * row, five rows for a read) cost more than the read they recorded. The column values are still those of
- * {@link JpaAuditStore#row}, through which the trail is read back.
+ * Writes audit events as two JDBC batches whatever their number: one of event rows and one of the references they
+ * touched. Why not Hibernate's entities: the events are only ever inserted, and persisting them as entities (a
+ * persistence-context entry, a flush and an insert action per row, five rows for a read) cost more than the read they
+ * recorded. The column values are still those of {@link JpaAuditStore#row}, through which the trail is read back.
  *
- * <p>Keys: every event takes one value of {@code audit_seq} and every reference one of {@code audit_entity_seq}, as
- * its key. The sequences step by 50 because Hibernate, which stored the events before, used each value it drew as
- * the top of a block of 50 keys; such a block never reaches down to a value drawn by anyone else, so events an older
- * instance of the server writes during a rolling upgrade cannot collide with these.
+ * <p>Keys: an event's key comes from a block of 50 below a value drawn from {@code audit_seq} (which steps by 50),
+ * as Hibernate's pooled optimizer took them when it stored the events: one draw for fifty events, and blocks that
+ * never meet, whichever instance of the server (of this version or an older one) drew them. A reference's key is
+ * drawn in its insert ({@code audit_entity_seq}, a value of its own).
  */
 final class AuditInserts {
 
@@ -31,13 +29,18 @@ final class AuditInserts {
             + " http_status, purpose, agent_subject, agent_client, agent_roles, server_work, client_address, query, refs,"
             + " patients";
 
-    private final String nextKeys;
+    /** The step of {@code audit_seq}: the size of the block of keys below each value drawn (migration V5). */
+    static final int BLOCK = 50;
+
+    private final String drawKey;
     private final String insertEntity;
+    /** The next key of the current block, and its last; a new block is drawn when they cross. */
+    private long nextKey = 1;
+    private long lastKey = 0;
 
     /** The statements in the dialect of the store's database (sequences are written differently). */
     AuditInserts(boolean postgres) {
-        nextKeys = postgres ? "SELECT nextval('audit_seq') FROM generate_series(1, ?)"
-                : "SELECT NEXT VALUE FOR audit_seq FROM SYSTEM_RANGE(1, ?)";
+        drawKey = postgres ? "SELECT nextval('audit_seq')" : "SELECT NEXT VALUE FOR audit_seq";
         insertEntity = "INSERT INTO audit_entity (pk, audit_seq, reference, is_patient) VALUES ("
                 + (postgres ? "nextval('audit_entity_seq')" : "NEXT VALUE FOR audit_entity_seq") + ", ?, ?, ?)";
     }
@@ -75,21 +78,27 @@ final class AuditInserts {
         return touched;
     }
 
-    private long[] nextKeys(Connection connection, int count) throws SQLException {
+    /** Keys for the events, in order; draws a block from the sequence when the current one is used up. */
+    private synchronized long[] nextKeys(Connection connection, int count) throws SQLException {
         long[] keys = new long[count];
-        try (PreparedStatement select = connection.prepareStatement(nextKeys)) {
-            select.setInt(1, count);
-            try (ResultSet rows = select.executeQuery()) {
-                for (int i = 0; i < count; i++) {
-                    if (!rows.next()) {
-                        throw new SQLException("The audit sequence gave " + i + " keys where " + count + " were asked for");
-                    }
-                    keys[i] = rows.getLong(1);
-                }
+        for (int i = 0; i < count; i++) {
+            if (nextKey > lastKey) {
+                long drawn = draw(connection);
+                lastKey = drawn;
+                nextKey = Math.max(1, drawn - BLOCK + 1); // the first value drawn (1) is a block of its own
             }
+            keys[i] = nextKey++;
         }
-        Arrays.sort(keys); // the trail pages newest first by key: the records' order is kept
         return keys;
+    }
+
+    private long draw(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(drawKey); ResultSet row = select.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("The audit sequence gave no value");
+            }
+            return row.getLong(1);
+        }
     }
 
     private static void bindEvent(PreparedStatement insert, long key, AuditEventRow row) throws SQLException {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Audit events written by {@link AuditInserts} on an in-memory H2 database migrated as the server's: the columns the
- * trail is read back from, one row per reference touched, and keys that keep the records' order and never meet the
- * blocks of keys Hibernate took from the same sequence before.
+ * trail is read back from, one row per reference touched, and keys that keep the records' order, come fifty to a value
+ * of the sequence and never meet the blocks of keys another instance took from it.
  */
 class AuditInsertsOnH2Test {
 
@@ -96,15 +96,27 @@ class AuditInsertsOnH2Test {
     }
 
     @Test
-    void aKeyDrawnHereLiesOutsideEveryBlockHibernateTookFromTheSequence() throws Exception {
-        // Hibernate's pooled optimizer used each value v it drew as the top of the keys v-49..v
-        long drawnByHibernate = single("SELECT NEXT VALUE FOR audit_seq");
+    void aBlockOfKeysDrawnHereNeverMeetsTheBlockAnotherInstanceDrew() throws Exception {
+        // an older server, through Hibernate's pooled optimizer, used each value v it drew as the keys v-49..v
+        long drawnElsewhere = single("SELECT NEXT VALUE FOR audit_seq");
         new AuditInserts(false).insert(connection, List.of(new AuditRecord("beside-a-block", AT, "read", "R", 200,
                 false, "TREAT", null, false, null, null, "req-k", List.of(), List.of())));
 
-        long key = single("SELECT seq FROM audit_event WHERE id = 'beside-a-block'");
-        assertThat(key).isGreaterThan(drawnByHibernate);
-        assertThat(key - 49).isGreaterThan(drawnByHibernate); // nor inside the block an older server takes next
+        assertThat(single("SELECT seq FROM audit_event WHERE id = 'beside-a-block'")).isGreaterThan(drawnElsewhere);
+    }
+
+    @Test
+    void fiftyEventsTakeOneValueOfTheSequence() throws Exception {
+        long before = single("SELECT NEXT VALUE FOR audit_seq");
+        AuditInserts inserts = new AuditInserts(false);
+        for (int i = 0; i < AuditInserts.BLOCK; i++) {
+            inserts.insert(connection, List.of(new AuditRecord("one-of-fifty-" + i, AT, "read", "R", 200, false,
+                    "TREAT", null, false, null, null, "req-f", List.of(), List.of())));
+        }
+
+        assertThat(single("SELECT NEXT VALUE FOR audit_seq")).isEqualTo(before + 2 * AuditInserts.BLOCK);
+        assertThat(single("SELECT COUNT(DISTINCT seq) FROM audit_event WHERE id LIKE 'one-of-fifty-%'"))
+                .isEqualTo(AuditInserts.BLOCK);
     }
 
     private static long single(String sql) throws Exception {
