@@ -71,7 +71,7 @@ final class AuditInserts {
     }
 
     /** Every reference the event touched, each once, and whether it is one of its patients. */
-    static Map<String, Boolean> touched(AuditRecord record) {
+    private static Map<String, Boolean> touched(AuditRecord record) {
         Map<String, Boolean> touched = new LinkedHashMap<>();
         record.references().forEach(reference -> touched.put(reference, false));
         record.patients().forEach(patient -> touched.put("Patient/" + patient, true));

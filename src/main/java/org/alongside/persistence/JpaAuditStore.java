@@ -54,7 +54,7 @@ public class JpaAuditStore implements AuditStore {
 
     private AuditInserts inserts() {
         if (inserts == null) {
-            inserts = new AuditInserts(database.isPostgres()); // a race builds the same statements twice, no harm
+            inserts = new AuditInserts(database.isPostgres()); // a race builds two: each draws keys of its own
         }
         return inserts;
     }
