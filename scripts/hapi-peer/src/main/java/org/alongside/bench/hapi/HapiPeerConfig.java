@@ -94,7 +94,9 @@ public class HapiPeerConfig {
                 HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
         Map<String, Object> jpa = new HashMap<>();
         jpa.put("hibernate.dialect", settings.dialect());
-        jpa.put("hibernate.hbm2ddl.auto", "update");
+        // "create", not the starter's "update": the schema is new and empty (HapiPeer drops it at start) either way,
+        // and "update" took sequences it found in any schema (another peer's) for its own and skipped creating them
+        jpa.put("hibernate.hbm2ddl.auto", "create");
         jpa.put("hibernate.jdbc.batch_size", "20");
         jpa.put("hibernate.format_sql", "false");
         jpa.put("hibernate.show_sql", "false");
