@@ -106,7 +106,7 @@ public class JpaResourceStore implements ResourceStore {
     @Override
     public WriteResult update(String type, String id, IBaseResource resource, Optional<Long> expectedVersion) {
         requireValidId(id);
-        ResourceRow row = findRow(type, id, true);
+        ResourceRow row = lockedRow(type, id);
         if (row == null) {
             if (expectedVersion.isPresent()) {
                 throw new PreconditionFailedException("If-Match given, but " + type + "/" + id + " does not exist");
@@ -146,7 +146,7 @@ public class JpaResourceStore implements ResourceStore {
 
     @Override
     public WriteResult delete(String type, String id, Optional<Long> expectedVersion) {
-        ResourceRow row = findRow(type, id, true);
+        ResourceRow row = lockedRow(type, id);
         if (row == null) {
             throw new ResourceNotFoundException(type + "/" + id + " is not known");
         }
@@ -194,7 +194,7 @@ public class JpaResourceStore implements ResourceStore {
     @Override
     @Transactional(Transactional.TxType.MANDATORY)
     public void lockForUpdate(String type, String id) {
-        if (findRow(type, id, true) == null) {
+        if (lockedRow(type, id) == null) {
             throw new ResourceNotFoundException(type + "/" + id + " is not known");
         }
     }
@@ -427,14 +427,12 @@ public class JpaResourceStore implements ResourceStore {
                 row -> new CurrentVersion(row.getLong(1), row.getBoolean(2), row.getString(3)), type, id);
     }
 
-    private ResourceRow findRow(String type, String id, boolean forUpdate) {
-        TypedQuery<ResourceRow> query = em.createQuery(
+    /** The resource's row, locked for this transaction's write (null when there is none). */
+    private ResourceRow lockedRow(String type, String id) {
+        List<ResourceRow> rows = em.createQuery(
                         "SELECT r FROM ResourceRow r WHERE r.type = :type AND r.resourceId = :id", ResourceRow.class)
-                .setParameter("type", type).setParameter("id", id);
-        if (forUpdate) {
-            query.setLockMode(LockModeType.PESSIMISTIC_WRITE);
-        }
-        List<ResourceRow> rows = query.getResultList();
+                .setParameter("type", type).setParameter("id", id).setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
         return rows.isEmpty() ? null : rows.get(0);
     }
 
