@@ -25,9 +25,9 @@ import org.alongside.persistence.audit.AuditEventRow;
  */
 final class AuditInserts {
 
-    private static final String EVENT_COLUMNS = "seq, id, recorded, agent, subtype, outcome, request_id, action,"
-            + " http_status, purpose, agent_subject, agent_client, agent_roles, server_work, client_address, query, refs,"
-            + " patients";
+    private static final String INSERT_EVENT = "INSERT INTO audit_event (seq, id, recorded, agent, subtype, outcome,"
+            + " request_id, action, http_status, purpose, agent_subject, agent_client, agent_roles, server_work,"
+            + " client_address, query, refs, patients) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** The step of {@code audit_seq}: the size of the block of keys below each value drawn (migration V5). */
     static final int BLOCK = 50;
@@ -51,9 +51,7 @@ final class AuditInserts {
             return;
         }
         long[] keys = nextKeys(connection, records.size());
-        try (PreparedStatement events = connection.prepareStatement(
-                     "INSERT INTO audit_event (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                             + " ?, ?, ?, ?)");
+        try (PreparedStatement events = connection.prepareStatement(INSERT_EVENT);
              PreparedStatement entities = connection.prepareStatement(insertEntity)) {
             for (int i = 0; i < records.size(); i++) {
                 bindEvent(events, keys[i], JpaAuditStore.row(records.get(i)));
