@@ -2,10 +2,13 @@ package org.alongside.sync.export;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,6 +21,7 @@ import java.util.stream.Stream;
 public final class ExportDirectory {
 
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f-]{36}");
+    private static final int DELETE_PASSES = 5;
 
     private final Path root;
 
@@ -73,6 +77,8 @@ public final class ExportDirectory {
         try (Stream<Path> children = Files.list(job(jobId))) {
             return children.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{1,9}"))
                     .map(Integer::valueOf).toList();
+        } catch (NoSuchFileException e) {
+            return List.of(); // the job was removed meanwhile (a cancel)
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,22 +91,50 @@ public final class ExportDirectory {
         return root.resolve(jobId);
     }
 
+    /**
+     * Removes the tree, best effort against a worker that still writes into it or removes it too (a cancel while the
+     * job runs): what vanishes during the walk is not an error, and what appears is removed on the next pass. A
+     * worker that goes on writing after the last pass notices the cancel at its next heartbeat and removes its own
+     * files, so the cancel never fails for it.
+     */
     private static void deleteTree(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (NoSuchFileException e) {
-                    // removed concurrently (another instance's cleanup): fine
-                }
+        for (int pass = 0; pass < DELETE_PASSES && Files.exists(directory); pass++) {
+            try {
+                Files.walkFileTree(directory, new Remover());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (NoSuchFileException e) {
-            // removed concurrently
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Deletes files, then each directory once empty; tolerates entries that vanish or directories that refill. */
+    private static final class Remover extends SimpleFileVisitor<Path> {
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+            Files.deleteIfExists(file);
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+            }
+            throw e;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+                throw e;
+            }
+            try {
+                Files.deleteIfExists(dir);
+            } catch (DirectoryNotEmptyException refilled) {
+                // written to during the walk: the next pass takes it
+            }
+            return FileVisitResult.CONTINUE;
         }
     }
 }
