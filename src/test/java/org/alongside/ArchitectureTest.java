@@ -65,7 +65,7 @@ class ArchitectureTest {
      */
     static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
             uses("fhir", "interaction", "security", "audit", "mentorship", "billing", "report", "sync", "sync.export",
-                    "sync.subscription", "conformance", "patch", "search", "store", "config"),
+                    "sync.subscription", "conformance", "patch", "search", "store", "config", "health"),
             uses("interaction", "store", "search", "index", "config"),
             uses("mentorship", "interaction", "conformance", "store", "search", "config"),
             uses("billing", "interaction", "security", "mentorship", "search", "config"),

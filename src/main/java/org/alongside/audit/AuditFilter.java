@@ -14,8 +14,9 @@ import org.alongside.security.BearerAuthentication;
 import org.alongside.security.Caller;
 
 /**
- * The outermost filter on the FHIR endpoint and the CDS Hooks service (web.xml orders it before authentication), so
- * that every request is audited once, including those refused for want of a valid token. The CapabilityStatement,
+ * The outermost filter on the FHIR endpoint and the CDS Hooks service but for the database-outage filter (web.xml
+ * orders it before authentication), so that every request is audited once, including those refused for want of a valid
+ * token. The CapabilityStatement,
  * SMART discovery and CDS Hooks discovery are public documents and not audited.
  */
 public class AuditFilter extends HttpFilter {

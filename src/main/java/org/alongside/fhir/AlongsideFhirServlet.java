@@ -114,6 +114,9 @@ public class AlongsideFhirServlet extends RestfulServer {
     @Inject
     transient org.alongside.security.Part2Config part2Config;
 
+    @Inject
+    transient org.alongside.health.DatabaseAvailability databaseAvailability;
+
     @Override
     protected void initialize() {
         // HAPI's per-request logging quotes request values (search values are names, identifiers); errors that
@@ -154,7 +157,7 @@ public class AlongsideFhirServlet extends RestfulServer {
         // after the access check: unknown references are looked up only for callers who may invoke the operation
         registerInterceptor(new OperationParameters(fhirContext, pipeline, conformanceTypes));
         registerInterceptor(new ResponseShaping());
-        registerInterceptor(new ErrorMasking());
+        registerInterceptor(new ErrorMasking(databaseAvailability::report));
         registerInterceptor(new CapabilityStatementCustomizer(registry, conformance, version == null ? "dev" : version));
     }
 }

@@ -10,7 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -20,15 +20,21 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * write that lost a database race becomes 409; anything else becomes a 500 that names only an incident id,
  * while the server log keeps the cause's classes and code locations (never messages, which can quote
  * resource content) under that id. Storage data errors (a value too long for its column) become 400. A database that
- * cannot be reached makes a 503 with Retry-After ({@link DatabaseOutage}), which EHR clients retry on.
+ * cannot be reached makes a 503 with Retry-After, which EHR clients retry on.
  */
 @Interceptor
 public class ErrorMasking {
 
     private static final Logger LOG = Logger.getLogger(ErrorMasking.class.getName());
-    private static final long OUTAGE_LOG_INTERVAL_NANOS = 60_000_000_000L;
+    private final Predicate<Throwable> outage;
 
-    private final AtomicLong lastOutageLog = new AtomicLong(System.nanoTime() - OUTAGE_LOG_INTERVAL_NANOS - 1);
+    /**
+     * @param outage says whether a failure means the database cannot be reached, and takes note of it
+     *               ({@link org.alongside.health.DatabaseAvailability#report}: later requests are refused at once)
+     */
+    public ErrorMasking(Predicate<Throwable> outage) {
+        this.outage = outage;
+    }
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException mask(RequestDetails request, Throwable exception) {
@@ -36,14 +42,8 @@ public class ErrorMasking {
         if (cause instanceof BaseServerResponseException fhirError && fhirError.getStatusCode() < 500) {
             return fhirError;
         }
-        if (DatabaseOutage.isOutage(exception)) {
+        if (outage.test(exception)) {
             // no incident: nothing is wrong with the request or the server, and the client should simply retry
-            long now = System.nanoTime();
-            long last = lastOutageLog.get();
-            if (now - last > OUTAGE_LOG_INTERVAL_NANOS && lastOutageLog.compareAndSet(last, now)) {
-                LOG.warning("The database cannot be reached: requests are answered 503 with Retry-After ("
-                        + cause.getClass().getSimpleName() + "; logged at most once a minute)");
-            }
             return unavailable();
         }
         if (isConcurrencyConflict(cause)) {
@@ -64,12 +64,13 @@ public class ErrorMasking {
     /** Seconds a client is asked to wait before it retries while the database is unreachable. */
     static final String RETRY_AFTER_SECONDS = "10";
 
+    static final String UNAVAILABLE = "Service temporarily unavailable: the database cannot be reached. Nothing was"
+            + " written by this request; retry it after " + RETRY_AFTER_SECONDS + " seconds.";
+
     /** 503 with Retry-After and an OperationOutcome saying the service is temporarily unavailable. */
     static BaseServerResponseException unavailable() {
-        String text = "Service temporarily unavailable: the database cannot be reached. Nothing was written by this"
-                + " request; retry it after " + RETRY_AFTER_SECONDS + " seconds.";
-        BaseServerResponseException unavailable = new UnclassifiedServerFailureException(503, text,
-                OperationOutcomes.error(OperationOutcome.IssueType.TRANSIENT, text));
+        BaseServerResponseException unavailable = new UnclassifiedServerFailureException(503, UNAVAILABLE,
+                OperationOutcomes.error(OperationOutcome.IssueType.TRANSIENT, UNAVAILABLE));
         unavailable.addResponseHeader("Retry-After", RETRY_AFTER_SECONDS);
         return unavailable;
     }

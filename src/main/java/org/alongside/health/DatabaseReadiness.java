@@ -5,12 +5,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import javax.sql.DataSource;
+import org.alongside.health.DatabaseAvailability;
 import org.alongside.persistence.DatabaseMigrator;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when the schema is migrated and the database answers. */
+/**
+ * Ready when the schema is migrated and the database answers. While requests are refused for an outage
+ * ({@link DatabaseAvailability}), DOWN at once: a check would only wait out the driver's timeouts, and the gate's own
+ * probe is already asking. A check that meets an outage reports it, so the gate closes even before a request comes.
+ */
 @Readiness
 @ApplicationScoped
 public class DatabaseReadiness implements HealthCheck {
@@ -21,8 +26,14 @@ public class DatabaseReadiness implements HealthCheck {
     @Inject
     DatabaseMigrator migrator;
 
+    @Inject
+    DatabaseAvailability availability;
+
     @Override
     public HealthCheckResponse call() {
+        if (availability.refusing()) {
+            return HealthCheckResponse.named("database").down().withData("database", "unreachable").build();
+        }
         boolean up;
         String detail;
         try (Connection connection = dataSource.getConnection()) {
@@ -30,7 +41,7 @@ public class DatabaseReadiness implements HealthCheck {
             detail = migrator.isMigrated() ? connection.getMetaData().getDatabaseProductName() : "migrating";
         } catch (Exception e) {
             up = false;
-            detail = e.getClass().getSimpleName();
+            detail = availability.report(e) ? "unreachable" : e.getClass().getSimpleName();
         }
         return HealthCheckResponse.named("database").status(up).withData("database", detail).build();
     }

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
+import org.alongside.health.DatabaseOutage;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class ErrorMaskingTest {
         for (Throwable outage : outages) {
             // as it arrives: wrapped by the transaction interceptor and by HAPI
             Throwable wrapped = new InternalErrorException("failure", new IllegalStateException("tx", outage));
-            BaseServerResponseException answer = new ErrorMasking().mask(request(), wrapped);
+            BaseServerResponseException answer = new ErrorMasking(DatabaseOutage::isOutage).mask(request(), wrapped);
             assertThat(answer.getStatusCode()).as(outage.toString()).isEqualTo(503);
             assertThat(answer.getResponseHeaders()).containsEntry("Retry-After", List.of("10"));
             OperationOutcome outcome = (OperationOutcome) answer.getOperationOutcome();
@@ -50,9 +51,9 @@ class ErrorMaskingTest {
 
     @Test
     void otherDatabaseFailuresKeepTheirAnswers() {
-        assertThat(new ErrorMasking().mask(request(), new IllegalStateException(
+        assertThat(new ErrorMasking(DatabaseOutage::isOutage).mask(request(), new IllegalStateException(
                 new SQLException("duplicate key", "23505"))).getStatusCode()).isEqualTo(409);
-        assertThat(new ErrorMasking().mask(request(), new IllegalStateException(
+        assertThat(new ErrorMasking(DatabaseOutage::isOutage).mask(request(), new IllegalStateException(
                 new SQLException("syntax error", "42601"))).getStatusCode()).isEqualTo(500);
     }
 

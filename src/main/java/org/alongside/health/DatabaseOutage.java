@@ -1,4 +1,4 @@
-package org.alongside.fhir;
+package org.alongside.health;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -12,12 +12,12 @@ import java.sql.SQLTransientConnectionException;
  * and PostgreSQL shutting down or starting up (57P01-57P03). Those requests are answered 503 with Retry-After: the
  * client may send the same request again once the database is back, and nothing was written.
  */
-final class DatabaseOutage {
+public final class DatabaseOutage {
 
     private DatabaseOutage() {
     }
 
-    static boolean isOutage(Throwable exception) {
+    public static boolean isOutage(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof SQLRecoverableException
@@ -32,5 +32,22 @@ final class DatabaseOutage {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the database itself could not be reached, rather than the pool having no free connection in time
+     * (Liberty's {@code ConnectionWaitTimeoutException}, which Hibernate also reports as a connection failure): a
+     * busy pool is answered 503 too, but says nothing about the next request's chances.
+     */
+    public static boolean isUnreachable(Throwable exception) {
+        if (!isOutage(exception)) {
+            return false;
+        }
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getSimpleName().equals("ConnectionWaitTimeoutException")) {
+                return false;
+            }
+        }
+        return true;
     }
 }
