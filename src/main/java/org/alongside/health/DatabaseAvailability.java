@@ -7,6 +7,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +16,7 @@ import javax.sql.DataSource;
 
 /**
  * The application's {@link OutageGate}: requests report what they met ({@link DatabaseOutage}), the FHIR endpoint and
- * readiness ask it before they go to the database, and its probe asks the data source for a connection that answers.
+ * readiness ask it before they go to the database, and its probe runs a statement on a connection from the pool.
  */
 @ApplicationScoped
 public class DatabaseAvailability {
@@ -82,9 +83,16 @@ public class DatabaseAvailability {
         return root;
     }
 
+    /**
+     * A statement rather than {@code isValid}: a pooled connection that no longer leads anywhere fails it with a
+     * connection error, on which the pool discards that connection (and, by default, the idle rest), so the next probe
+     * does not find the same broken connection again.
+     */
     private boolean databaseAnswers() {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(VALIDATION_SECONDS);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(VALIDATION_SECONDS);
+            statement.execute("SELECT 1");
+            return true;
         } catch (SQLException e) {
             return false;
         }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * {@code alongside_fault}) reaches the database through a {@link TcpProxy} the test cuts (a black hole: nothing is
  * closed, nothing answers) and restores. While it is cut, FHIR requests answer 503 with Retry-After and an
  * OperationOutcome, never 500, and once the server has met the outage they answer at once instead of waiting out the
- * database's timeouts; readiness is DOWN and liveness UP. Once restored, the server writes again by itself.
+ * database's timeouts; readiness is DOWN and liveness UP. Once restored, the server writes again by itself, and
+ * again after every connection was closed under it, as by a database restart.
  * Then {@code server stop} finishes within 30 s, although connections and background workers (Subscription
  * delivery, export) were left waiting on connections that lead nowhere. The server's database timeouts are short
  * here (socket 5 s) so that the test is quick; the defaults are in server.xml.
@@ -98,6 +99,13 @@ class DatabaseOutageIT {
         assertThat(health("/health/ready").statusCode()).isEqualTo(200);
         HttpResponse<String> during = send("GET", "/fhir/Patient?family=During&_summary=count", null);
         assertThat(during.body()).as("the write answered 503 left nothing behind").contains("\"total\":0");
+
+        // a database restart: every pooled connection is closed under the server, which recovers by itself
+        proxy.resetAll();
+        HttpResponse<String> afterRestart = awaitAnswer(() -> send("POST", "/fhir/Patient", patient("Restarted")),
+                r -> r.statusCode() == 201, new ArrayList<>());
+        assertThat(send("GET", "/fhir/" + location(afterRestart), null).statusCode()).isEqualTo(200);
+        assertThat(health("/health/ready").statusCode()).isEqualTo(200);
 
         assertThat(server.stop(Duration.ofSeconds(30))).isLessThan(Duration.ofSeconds(30));
     }

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a black hole (sockets stay open, bytes go nowhere, nothing is closed or reset), which is the hard case for a client,
  * since only its own timeouts end its waits. {@link #restore()} forwards new connections again. Connections that were
  * cut stay dead to the client, as after a failed-over database; the database's side of them is closed then, so their
- * sessions end and release their locks, as a database does once it notices its peers are gone.
+ * sessions end and release their locks, as a database does once it notices its peers are gone. {@link #resetAll()}
+ * closes every connection, as a database that restarts does.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -49,6 +50,12 @@ final class TcpProxy implements AutoCloseable {
     void restore() {
         links.stream().filter(link -> link.dead).forEach(Link::closeServerSide);
         cut = false;
+    }
+
+    /** Closes every connection on both sides, as a database that restarts does; new ones are forwarded as before. */
+    void resetAll() {
+        links.forEach(Link::close);
+        links.clear();
     }
 
     private void accept() {
