@@ -5,7 +5,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import javax.sql.DataSource;
-import org.alongside.health.DatabaseAvailability;
 import org.alongside.persistence.DatabaseMigrator;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
