@@ -79,6 +79,8 @@ class DatabaseOutageIT {
             answers.add(timed(() -> send("POST", "/fhir/Patient", patient("During"))));
             answers.add(timed(() -> send("GET", "/fhir/Patient?family=During", null)));
         }
+        // the CDS Hooks service too: an EHR's hook call gets the same answer, not a container's 500
+        answers.add(timed(() -> send("POST", "/cds-services/alongside-peer-support", "{\"hook\":\"patient-view\"}")));
         for (HttpResponse<String> answer : answers) {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
             assertThat(answer.headers().firstValue("Retry-After")).hasValueSatisfying(
