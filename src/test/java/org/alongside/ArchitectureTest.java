@@ -85,7 +85,7 @@ class ArchitectureTest {
             uses("patch"),
             uses("config"),
             uses("outbound"),
-            uses("health", "persistence"),
+            uses("health", "persistence", "store"),
             uses("app", "config"),
             uses("cds", "interaction", "mentorship", "security", "search", "outbound", "config"),
             uses("platform", "interaction", "security", "mentorship", "sync.subscription", "conformance", "config",

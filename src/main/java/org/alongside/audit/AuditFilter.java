@@ -12,6 +12,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.alongside.security.BearerAuthentication;
 import org.alongside.security.Caller;
+import org.alongside.store.StoreAvailability;
 
 /**
  * The outermost filter on the FHIR endpoint and the CDS Hooks service but for the database-outage filter (web.xml
@@ -26,6 +27,9 @@ public class AuditFilter extends HttpFilter {
 
     @Inject
     transient AuditTrail trail;
+
+    @Inject
+    transient StoreAvailability store;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -55,7 +59,10 @@ public class AuditFilter extends HttpFilter {
         } finally {
             AuditNotes.end();
             try {
-                if (!notes.recorded) { // refused, failed, or answered outside HAPI's resource responses
+                // refused, failed, or answered outside HAPI's resource responses; not while the trail's database is
+                // known to be out of reach (the request then failed with 503): the write would wait out the driver's
+                // timeouts only to fail, and keep the 503 from the client that long
+                if (!notes.recorded && !store.unreachable()) {
                     trail.completed(notes, (Caller) request.getAttribute(BearerAuthentication.CALLER),
                             response.getStatus());
                 }

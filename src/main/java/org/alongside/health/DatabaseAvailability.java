@@ -13,13 +13,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.alongside.store.StoreAvailability;
 
 /**
  * The application's {@link OutageGate}: requests report what they met ({@link DatabaseOutage}), the FHIR endpoint and
  * readiness ask it before they go to the database, and its probe runs a statement on a connection from the pool.
  */
 @ApplicationScoped
-public class DatabaseAvailability {
+public class DatabaseAvailability implements StoreAvailability {
 
     private static final Logger LOG = Logger.getLogger(DatabaseAvailability.class.getName());
     /** After an outage, the database is asked again this long after the last probe ended. */
@@ -63,7 +64,8 @@ public class DatabaseAvailability {
             return false;
         }
         if (DatabaseOutage.isUnreachable(failure) && gate.outageSeen()) {
-            LOG.warning("The database cannot be reached: requests are answered 503 at once until it answers again"
+            LOG.warning("The database cannot be reached: requests are answered 503 at once, without audit events, until"
+                    + " it answers again"
                     + " (asked every " + TimeUnit.NANOSECONDS.toSeconds(PROBE_INTERVAL_NANOS) + " s; "
                     + rootCause(failure).getClass().getSimpleName() + ")");
         }
@@ -71,7 +73,8 @@ public class DatabaseAvailability {
     }
 
     /** Whether requests are refused now. */
-    public boolean refusing() {
+    @Override
+    public boolean unreachable() {
         return gate.refusing();
     }
 

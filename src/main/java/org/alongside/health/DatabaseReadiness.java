@@ -30,7 +30,7 @@ public class DatabaseReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        if (availability.refusing()) {
+        if (availability.unreachable()) {
             return HealthCheckResponse.named("database").down().withData("database", "unreachable").build();
         }
         boolean up;
