@@ -50,7 +50,7 @@ class H2DurabilityTest {
         }
     }
 
-    private static String shippedUrl() throws Exception {
+    static String shippedUrl() throws Exception {
         String serverXml = Files.readString(Path.of("liberty/config/server.xml"));
         Matcher url = Pattern.compile("<variable name=\"alongside\\.db\\.url\" defaultValue=\"([^\"]+)\"/>")
                 .matcher(serverXml);
