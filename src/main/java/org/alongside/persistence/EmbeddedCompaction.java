@@ -11,9 +11,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -52,44 +49,35 @@ public class EmbeddedCompaction {
     @Inject
     DatabaseMigrator migrator;
 
-    private ScheduledExecutorService scheduler;
-    private volatile boolean reportedFailure;
+    private final UpkeepSchedule schedule = new UpkeepSchedule(LOG, "Compacting the embedded database failed");
     private volatile boolean declared;
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
-        scheduler = Executors.newSingleThreadScheduledExecutor(threads);
-        scheduler.scheduleWithFixedDelay(this::run, INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
+        schedule.start(threads, INTERVAL_SECONDS, this::run);
     }
 
     @PreDestroy
     void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        schedule.stop();
     }
 
-    private void run() {
+    private boolean run() throws SQLException {
         if (!migrator.isMigrated()) {
-            return;
+            return false;
         }
         try (Connection connection = dataSource.getConnection()) {
             if (database.isPostgres()) {
                 stop();
-                return;
+                return false;
             }
             if (!declared) {
                 declare(connection);
                 declared = true;
             }
-            callFunction(connection);
-            reportedFailure = false;
+            return callFunction(connection);
         } catch (SQLException | RuntimeException e) {
             declared = false; // e.g. the schema was dropped with the function: declared again next time
-            if (!reportedFailure) { // once, not every interval
-                LOG.warning("Compacting the embedded database failed: " + e.getClass().getName() + " (SQL state "
-                        + (e instanceof SQLException sql ? sql.getSQLState() : "-") + ")");
-                reportedFailure = true;
-            }
+            throw e;
         }
     }
 

@@ -14,9 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.alongside.config.AlongsideConfig;
@@ -47,26 +44,26 @@ public class StatisticsKeeper {
     @Inject
     AlongsideConfig config;
 
-    private ScheduledExecutorService scheduler;
-    private volatile boolean reportedFailure;
+    private final UpkeepSchedule schedule = new UpkeepSchedule(LOG, "Checking table statistics failed");
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         int interval = config.analyzeIntervalSeconds();
         if (interval > 0) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(threads);
-            scheduler.scheduleWithFixedDelay(this::check, interval, interval, TimeUnit.SECONDS);
+            schedule.start(threads, interval, this::analyse);
         }
     }
 
     @PreDestroy
     void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        schedule.stop();
     }
 
     /** Analyses the stale tables; false when there is nothing to do here (not PostgreSQL, or another instance is at it). */
     boolean check() {
+        return schedule.attempt(this::analyse);
+    }
+
+    private boolean analyse() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (!database.isPostgres()) {
                 stop();
@@ -76,19 +73,11 @@ public class StatisticsKeeper {
             try {
                 boolean analysed = analyseStale(connection);
                 connection.commit();
-                reportedFailure = false;
                 return analysed;
             } catch (SQLException e) {
                 connection.rollback();
                 throw e;
             }
-        } catch (SQLException | RuntimeException e) {
-            if (!reportedFailure) { // e.g. the database is unreachable: once, not every interval
-                LOG.warning("Checking table statistics failed: " + e.getClass().getName() + " (SQL state "
-                        + (e instanceof SQLException sql ? sql.getSQLState() : "-") + ")");
-                reportedFailure = true;
-            }
-            return false;
         }
     }
 
